@@ -1,0 +1,198 @@
+#include "dnmf/linalg/data_matrix.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/linalg/products.hpp"
+
+namespace dnmf {
+
+namespace {
+std::string format_value(double v) {
+  char buffer[32];
+  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, ptr);
+}
+}  // namespace
+
+DataMatrix::DataMatrix(Csr x) : x_(std::move(x)) {
+  xt_ = std::get<Csr>(x_).transpose();
+}
+
+DataMatrix::DataMatrix(Dense x) : x_(std::move(x)) {
+  if (!std::get<Dense>(x_).allFinite()) throw InputError("data matrix contains NaN or Inf");
+}
+
+Index DataMatrix::rows() const {
+  return std::visit([](const auto& m) { return static_cast<Index>(m.rows()); }, x_);
+}
+
+Index DataMatrix::cols() const {
+  return std::visit([](const auto& m) { return static_cast<Index>(m.cols()); }, x_);
+}
+
+Index DataMatrix::stored_entries() const {
+  return is_sparse() ? sparse()->nnz() : rows() * cols();
+}
+
+void DataMatrix::times(const Dense& M, Dense& out) const {
+  if (const Csr* s = sparse())
+    csr_times_dense(*s, M, out);
+  else
+    out.noalias() = *dense() * M;
+}
+
+void DataMatrix::transpose_times(const Dense& M, Dense& out) const {
+  if (is_sparse())
+    csr_times_dense(xt_, M, out);
+  else
+    out.noalias() = dense()->transpose() * M;
+}
+
+double DataMatrix::squared_norm() const {
+  return is_sparse() ? sparse()->squared_norm() : dense()->squaredNorm();
+}
+
+double DataMatrix::min_value() const {
+  if (const Csr* s = sparse()) {
+    const double m = s->min_value();
+    // Implicit zeros count as entries whenever the matrix is not fully stored.
+    return s->nnz() < rows() * cols() ? std::min(0.0, m) : m;
+  }
+  return dense()->size() ? dense()->minCoeff() : 0.0;
+}
+
+double DataMatrix::max_value() const {
+  if (const Csr* s = sparse()) {
+    const double m = s->max_value();
+    return s->nnz() < rows() * cols() ? std::max(0.0, m) : m;
+  }
+  return dense()->size() ? dense()->maxCoeff() : 0.0;
+}
+
+double DataMatrix::mean_value() const {
+  const double total = is_sparse() ? [&] {
+    double s = 0;
+    for (double v : sparse()->values()) s += v;
+    return s;
+  }()
+                                   : dense()->sum();
+  const double count = static_cast<double>(rows()) * static_cast<double>(cols());
+  return count > 0 ? total / count : 0.0;
+}
+
+void DataMatrix::require_nonnegative(const std::string& what) const {
+  auto fail = [&](Index i, Index j, double v) {
+    throw InputError(what + " needs X >= 0: entry (row " + std::to_string(i + 1) + ", column " +
+                     std::to_string(j + 1) + ") = " + format_value(v));
+  };
+  if (const Csr* s = sparse()) {
+    for (Index i = 0; i < s->rows(); ++i)
+      for (Csr::Offset p = s->row_ptr()[i]; p < s->row_ptr()[i + 1]; ++p)
+        if (!(s->values()[p] >= 0.0)) fail(i, s->col_idx()[p], s->values()[p]);
+    return;
+  }
+  const Dense& x = *dense();
+  for (Index j = 0; j < x.cols(); ++j)
+    for (Index i = 0; i < x.rows(); ++i)
+      if (!(x(i, j) >= 0.0)) fail(i, j, x(i, j));
+}
+
+void DataMatrix::normalize(Normalization how) {
+  switch (how) {
+    case Normalization::none:
+      return;
+    case Normalization::max: {
+      const double m = std::max(std::abs(max_value()), std::abs(min_value()));
+      if (m == 0.0) return;  // all-zero data stays as it is
+      if (Csr* s = std::get_if<Csr>(&x_)) {
+        s->scale(1.0 / m);
+        xt_.scale(1.0 / m);
+      } else {
+        std::get<Dense>(x_) /= m;
+      }
+      return;
+    }
+    case Normalization::l2_samples: {
+      if (Csr* s = std::get_if<Csr>(&x_)) {
+        Vector f = s->row_squared_norms().cwiseSqrt();
+        // An all-zero sample has no direction: leave it at zero.
+        for (Index i = 0; i < f.size(); ++i) f(i) = f(i) > 0 ? 1.0 / f(i) : 1.0;
+        s->scale_rows(f);
+        xt_ = s->transpose();
+      } else {
+        Dense& x = std::get<Dense>(x_);
+        for (Index i = 0; i < x.rows(); ++i) {
+          const double norm = x.row(i).norm();
+          if (norm > 0) x.row(i) /= norm;
+        }
+      }
+      return;
+    }
+    case Normalization::minmax_features: {
+      if (Csr* s = std::get_if<Csr>(&x_)) {
+        // Column j of Xᵀ is row j of xt_: per-feature min/max over stored entries and
+        // implicit zeros. Subtracting a negative minimum would fill the implicit zeros.
+        Vector scale(cols());
+        for (Index j = 0; j < cols(); ++j) {
+          double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+          const Index stored = xt_.row_ptr()[j + 1] - xt_.row_ptr()[j];
+          for (Csr::Offset p = xt_.row_ptr()[j]; p < xt_.row_ptr()[j + 1]; ++p) {
+            lo = std::min(lo, xt_.values()[p]);
+            hi = std::max(hi, xt_.values()[p]);
+          }
+          if (stored < rows()) lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
+          if (lo < 0.0)
+            throw InvalidOption(
+                "--normalize minmax-features on sparse data needs nonnegative features; feature " +
+                std::to_string(j + 1) + " has minimum " + std::to_string(lo));
+          if (lo > 0.0) lo = 0.0;  // a fully stored positive column: shift kept at 0 to preserve sparsity
+          scale(j) = hi > lo ? 1.0 / (hi - lo) : 1.0;
+        }
+        xt_.scale_rows(scale);
+        *s = xt_.transpose();
+      } else {
+        Dense& x = std::get<Dense>(x_);
+        for (Index j = 0; j < x.cols(); ++j) {
+          const double lo = x.col(j).minCoeff(), hi = x.col(j).maxCoeff();
+          x.col(j).array() -= lo;
+          if (hi > lo) x.col(j) /= (hi - lo);
+        }
+      }
+      return;
+    }
+  }
+}
+
+Dense DataMatrix::to_dense() const {
+  return is_sparse() ? sparse()->to_dense() : *dense();
+}
+
+Normalization parse_normalization(const std::string& name) {
+  if (name == "none") return Normalization::none;
+  if (name == "max") return Normalization::max;
+  if (name == "l2-samples") return Normalization::l2_samples;
+  if (name == "minmax-features") return Normalization::minmax_features;
+  throw InvalidOption("unknown normalization '" + name +
+                      "' (expected none, max, l2-samples or minmax-features)");
+}
+
+const char* to_string(Normalization n) {
+  switch (n) {
+    case Normalization::none:
+      return "none";
+    case Normalization::max:
+      return "max";
+    case Normalization::l2_samples:
+      return "l2-samples";
+    case Normalization::minmax_features:
+      return "minmax-features";
+  }
+  return "unknown";
+}
+
+}  // namespace dnmf

@@ -1,0 +1,62 @@
+// The data matrix X (n samples × d features), sparse or dense, behind one interface.
+#pragma once
+
+#include <variant>
+
+#include "dnmf/core/csr.hpp"
+#include "dnmf/core/types.hpp"
+
+namespace dnmf {
+
+/// Scaling applied before fitting (MODELS.md §9.2). Models never rescale silently.
+enum class Normalization {
+  none,             ///< use X as given
+  max,              ///< divide by the largest entry (keeps sparsity)
+  l2_samples,       ///< each row (sample) to unit Euclidean norm (keeps sparsity)
+  minmax_features,  ///< each column to [0, 1]; sparse input only when column minima are >= 0
+};
+
+/// Sample-major data matrix: rows are samples, as in the files (and scikit-learn).
+/// The papers write X as d×n (samples in columns); this class is their Xᵀ.
+/// Sparse input keeps a CSR of X and of Xᵀ so both X·M and Xᵀ·M are row-parallel
+/// SpMMs; nothing of size n×n or d×d is ever formed.
+class DataMatrix {
+ public:
+  DataMatrix() = default;
+  explicit DataMatrix(Csr x);  ///< builds the transpose once, O(nnz)
+  explicit DataMatrix(Dense x);
+
+  Index rows() const;  ///< n (samples)
+  Index cols() const;  ///< d (features)
+  bool is_sparse() const { return std::holds_alternative<Csr>(x_); }
+  Index stored_entries() const;  ///< nnz for sparse, n·d for dense
+
+  /// out = X·M (n×k), M is d×k. O(nnz·k) sparse, O(n·d·k) dense.
+  void times(const Dense& M, Dense& out) const;
+  /// out = Xᵀ·M (d×k), M is n×k. O(nnz·k) sparse, O(n·d·k) dense.
+  void transpose_times(const Dense& M, Dense& out) const;
+
+  double squared_norm() const;  ///< ‖X‖_F²
+  double min_value() const;     ///< min over all entries (implicit zeros included)
+  double max_value() const;     ///< max over all entries (implicit zeros included)
+  double mean_value() const;    ///< Σ x_ij / (n·d)
+  /// Throws InputError if an entry is negative or non-finite; `what` names the data
+  /// ("NMF needs X >= 0: entry (3, 2) = -0.5").
+  void require_nonnegative(const std::string& what) const;
+
+  void normalize(Normalization how);
+
+  const Csr* sparse() const { return std::get_if<Csr>(&x_); }
+  const Dense* dense() const { return std::get_if<Dense>(&x_); }
+  Dense to_dense() const;  ///< for tests and small data
+
+ private:
+  std::variant<Dense, Csr> x_;
+  Csr xt_;  // transpose of the sparse X (unused for dense X)
+};
+
+/// Parses "none|max|l2-samples|minmax-features"; throws InvalidOption otherwise.
+Normalization parse_normalization(const std::string& name);
+const char* to_string(Normalization n);
+
+}  // namespace dnmf

@@ -1,0 +1,15 @@
+// Minimum-cost assignment (Hungarian / Kuhn-Munkres, O(n^3)).
+#pragma once
+
+#include <vector>
+
+#include "dnmf/core/types.hpp"
+
+namespace dnmf {
+
+/// For a rows x cols cost matrix (rows <= cols or rows > cols both allowed) returns,
+/// for each row, the assigned column or -1 when rows > cols and the row is left out.
+/// The assignment minimises the total cost over all maximum matchings.
+std::vector<int> min_cost_assignment(const Dense& cost);
+
+}  // namespace dnmf

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages dnmf needs to build and test; does nothing when
+# they are all present. Safe to run repeatedly (CI and fresh machines run it).
+set -euo pipefail
+
+packages=(
+  g++ pkg-config meson ninja-build   # toolchain and build system
+  libeigen3-dev                      # dense linear algebra (header-only)
+  libsuitesparse-dev                 # CHOLMOD
+  libgraphblas-dev                   # SuiteSparse:GraphBLAS 7 (sparse x sparse)
+  libnanoflann-dev                   # kd-tree kNN (header-only)
+  libboost-graph-dev                 # graph algorithms (cross-checks)
+  libboost-test-dev                  # unit tests
+  zlib1g-dev                         # gzip-compressed inputs
+)
+if [ "${DNMF_WITH_FORMAT:-0}" = 1 ]; then packages+=(clang-format); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# End-to-end checks of the dnmf command: exit codes, one clear error line naming
+# file and line for bad input, no partial outputs, JSON summary, determinism.
+set -uo pipefail
+dnmf=$1
+data=${DNMF_DATASETS:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+pass=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name" >&2; fail=$((fail + 1)); fi
+}
+expect_error() {  # expect_error NAME EXPECTED_CODE PATTERN -- command...
+  local name=$1 code=$2 pattern=$3; shift 4
+  local out rc
+  out=$("$@" 2>&1 >/dev/null); rc=$?
+  if [ "$rc" -ne "$code" ]; then echo "FAIL: $name: exit $rc, expected $code ($out)" >&2; fail=$((fail + 1)); return; fi
+  if ! grep -q -- "$pattern" <<<"$out"; then echo "FAIL: $name: stderr '$out' lacks '$pattern'" >&2; fail=$((fail + 1)); return; fi
+  if [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then echo "FAIL: $name: expected one stderr line, got: $out" >&2; fail=$((fail + 1)); return; fi
+  pass=$((pass + 1))
+}
+
+iris=$data/iris/X.mtx
+truth=$data/iris/labels.txt
+
+# Happy path with JSON and labels output.
+json=$("$dnmf" cluster "$iris" -k 3 --labels "$truth" --json --quiet --seed 1 --out "$tmp/pred.txt")
+check "cluster exit 0" test $? -eq 0
+check "json has nmi" grep -q '"nmi": ' <<<"$json"
+check "json has model/n/d/k" grep -q '"model": "nmf", "data": .*"n": 150, "d": 4, "k": 3' <<<"$json"
+check "labels written" test "$(wc -l <"$tmp/pred.txt")" -eq 150
+nmi=$(sed -E 's/.*"nmi": ([0-9.eE+-]+).*/\1/' <<<"$json")
+check "iris NMI >= 0.5 (got $nmi)" awk -v v="$nmi" 'BEGIN { exit !(v >= 0.5) }'
+
+# Same seed, same labels.
+"$dnmf" cluster "$iris" -k 3 --quiet --seed 1 --out "$tmp/pred2.txt" >/dev/null
+check "same seed same labels" cmp -s "$tmp/pred.txt" "$tmp/pred2.txt"
+
+# eval agrees with cluster's own evaluation.
+ev=$("$dnmf" eval "$tmp/pred.txt" "$truth" --json)
+check "eval nmi equals cluster nmi" grep -q "\"nmi\": $nmi" <<<"$ev"
+
+# Progress goes to stderr, results to stdout.
+err=$("$dnmf" cluster "$iris" -k 3 --iter 5 2>&1 >/dev/null)
+check "progress on stderr" grep -q 'iter 5/5' <<<"$err"
+out=$("$dnmf" cluster "$iris" -k 3 --iter 5 --quiet 2>&1)
+check "--quiet prints no progress" bash -c "! grep -q 'iter ' <<<'$out'"
+
+# factorize writes both factors.
+"$dnmf" factorize "$iris" --rank 2 --out "$tmp/f" --quiet >/dev/null
+check "factorize W" grep -q '^4 2$' "$tmp/f.W.mtx"
+check "factorize H" grep -q '^150 2$' "$tmp/f.H.mtx"
+
+# Bad usage and bad input: exit 2, one line, file and line named.
+printf '%%%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 1.0\n4 1 2.0\n' >"$tmp/range.mtx"
+expect_error "index out of range" 2 "range.mtx:4:" -- "$dnmf" cluster "$tmp/range.mtx" -k 2
+printf '%%%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 nan\n2 2 1\n' >"$tmp/nan.mtx"
+expect_error "NaN value" 2 "nan.mtx:3:" -- "$dnmf" cluster "$tmp/nan.mtx" -k 2
+printf '%%%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 -1\n2 2 1\n' >"$tmp/neg.mtx"
+expect_error "negative entry" 2 "X >= 0" -- "$dnmf" cluster "$tmp/neg.mtx" -k 1
+printf '%%%%MatrixMarket matrix\n' >"$tmp/banner.mtx"
+expect_error "malformed header" 2 "banner.mtx:1:" -- "$dnmf" cluster "$tmp/banner.mtx" -k 2
+printf '%%%%MatrixMarket matrix array real general\n100000000 100000000\n' >"$tmp/huge.mtx"
+expect_error "size exhausting memory" 2 "huge.mtx:2:" -- "$dnmf" cluster "$tmp/huge.mtx" -k 2
+expect_error "missing file" 2 "nope.mtx" -- "$dnmf" cluster "$tmp/nope.mtx" -k 2
+expect_error "k too large" 2 "exceeds" -- "$dnmf" cluster "$iris" -k 151
+expect_error "rank too large" 2 "rank" -- "$dnmf" cluster "$iris" -k 3 --rank 5
+expect_error "unknown option" 2 "unknown option" -- "$dnmf" cluster "$iris" -k 3 --bogus
+expect_error "bad number" 2 "expects an integer" -- "$dnmf" cluster "$iris" -k three
+expect_error "missing -k" 2 "needs -k" -- "$dnmf" cluster "$iris"
+expect_error "unknown command" 2 "unknown command" -- "$dnmf" frobnicate
+head -n 100 "$truth" >"$tmp/short.txt"
+expect_error "label count mismatch" 2 "short.txt" -- "$dnmf" cluster "$iris" -k 3 --labels "$tmp/short.txt"
+
+# A failing run never leaves a partial or stale output file.
+rm -f "$tmp/out.txt"
+"$dnmf" cluster "$tmp/range.mtx" -k 2 --out "$tmp/out.txt" 2>/dev/null
+check "no output after failure" test ! -e "$tmp/out.txt"
+check "no temp files left" test -z "$(ls "$tmp" | grep '\.tmp\.' || true)"
+echo keep >"$tmp/keep.txt"
+"$dnmf" cluster "$tmp/nan.mtx" -k 2 --out "$tmp/keep.txt" 2>/dev/null
+check "existing output untouched after failure" grep -qx keep "$tmp/keep.txt"
+
+# Help for each subcommand.
+for c in cluster factorize eval; do
+  "$dnmf" "$c" --help | grep -q "usage: dnmf $c"
+  check "help $c" test $? -eq 0
+done
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,124 @@
+// Sparse kernels and the data-matrix interface against naive dense computations.
+#define BOOST_TEST_MODULE linalg
+#include <boost/test/unit_test.hpp>
+
+#include <omp.h>
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/core/rng.hpp"
+#include "dnmf/linalg/data_matrix.hpp"
+#include "dnmf/linalg/products.hpp"
+
+using dnmf::Csr;
+using dnmf::DataMatrix;
+using dnmf::Dense;
+
+namespace {
+
+Dense random_sparse_dense(dnmf::Index rows, dnmf::Index cols, double density, std::uint64_t seed) {
+  dnmf::Rng rng(seed);
+  Dense d = Dense::Zero(rows, cols);
+  for (dnmf::Index j = 0; j < cols; ++j)
+    for (dnmf::Index i = 0; i < rows; ++i)
+      if (rng.uniform() < density) d(i, j) = rng.uniform();
+  return d;
+}
+
+double relative_error(const Dense& a, const Dense& b) {
+  return (a - b).norm() / std::max(b.norm(), 1e-300);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(csr_times_dense_matches_dense_product) {
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    const Dense a = random_sparse_dense(37 + seed, 23, 0.2, seed);
+    dnmf::Rng rng(100 + seed);
+    const Dense b = rng.uniform_matrix(23, 5);
+    const Dense c = dnmf::csr_times_dense(Csr::from_dense(a), b);
+    // Same sums in a different order: agreement to a few ulps (1e-10 is the project bound).
+    BOOST_TEST(relative_error(c, a * b) < 1e-10);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(empty_rows_and_shape_errors) {
+  Dense a = Dense::Zero(4, 3);
+  a(2, 1) = 2.0;
+  const Dense b = Dense::Ones(3, 2);
+  const Dense c = dnmf::csr_times_dense(Csr::from_dense(a), b);
+  BOOST_TEST(relative_error(c, a * b) == 0.0);
+  BOOST_CHECK_THROW(dnmf::csr_times_dense(Csr::from_dense(a), Dense::Ones(2, 2)), dnmf::InvalidOption);
+}
+
+BOOST_AUTO_TEST_CASE(product_does_not_depend_on_thread_count) {
+  const Dense a = random_sparse_dense(500, 80, 0.1, 11);
+  dnmf::Rng rng(12);
+  const Dense b = rng.uniform_matrix(80, 7);
+  const Csr s = Csr::from_dense(a);
+  omp_set_num_threads(1);
+  const Dense one = dnmf::csr_times_dense(s, b);
+  omp_set_num_threads(2);
+  const Dense two = dnmf::csr_times_dense(s, b);
+  BOOST_TEST((one - two).norm() == 0.0);  // bit-identical: each row summed by one thread
+}
+
+BOOST_AUTO_TEST_CASE(data_matrix_sparse_and_dense_agree) {
+  const Dense x = random_sparse_dense(40, 15, 0.3, 5);
+  const DataMatrix sparse(Csr::from_dense(x)), dense(x);
+  dnmf::Rng rng(6);
+  const Dense m = rng.uniform_matrix(15, 4), h = rng.uniform_matrix(40, 4);
+  Dense out_s, out_d;
+  sparse.times(m, out_s);
+  dense.times(m, out_d);
+  BOOST_TEST(relative_error(out_s, x * m) < 1e-10);
+  BOOST_TEST(relative_error(out_d, x * m) < 1e-10);
+  sparse.transpose_times(h, out_s);
+  dense.transpose_times(h, out_d);
+  BOOST_TEST(relative_error(out_s, x.transpose() * h) < 1e-10);
+  BOOST_TEST(relative_error(out_d, x.transpose() * h) < 1e-10);
+  BOOST_TEST(sparse.squared_norm() == x.squaredNorm(), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(sparse.mean_value() == x.mean(), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(sparse.min_value() == 0.0);
+  BOOST_TEST(sparse.max_value() == x.maxCoeff());
+}
+
+BOOST_AUTO_TEST_CASE(normalizations_match_their_definitions) {
+  const Dense x = random_sparse_dense(30, 8, 0.5, 21) * 7.0;
+  for (auto how :
+       {dnmf::Normalization::max, dnmf::Normalization::l2_samples, dnmf::Normalization::minmax_features}) {
+    DataMatrix s(Csr::from_dense(x)), d(x);
+    s.normalize(how);
+    d.normalize(how);
+    Dense expected = x;
+    if (how == dnmf::Normalization::max) expected /= x.maxCoeff();
+    if (how == dnmf::Normalization::l2_samples)
+      for (dnmf::Index i = 0; i < x.rows(); ++i)
+        if (x.row(i).norm() > 0) expected.row(i) /= x.row(i).norm();
+    if (how == dnmf::Normalization::minmax_features)  // columns have zeros, so min = 0
+      for (dnmf::Index j = 0; j < x.cols(); ++j) expected.col(j) /= x.col(j).maxCoeff();
+    BOOST_TEST_CONTEXT("normalization " << dnmf::to_string(how)) {
+      BOOST_TEST(relative_error(s.to_dense(), expected) < 1e-14);
+      BOOST_TEST(relative_error(d.to_dense(), expected) < 1e-14);
+      // The cached transpose must follow the values: Xᵀ·1 equals the column sums.
+      Dense out;
+      s.transpose_times(Dense::Ones(x.rows(), 1), out);
+      BOOST_TEST(relative_error(out, expected.colwise().sum().transpose()) < 1e-12);
+    }
+  }
+  BOOST_CHECK_THROW(dnmf::parse_normalization("bogus"), dnmf::InvalidOption);
+}
+
+BOOST_AUTO_TEST_CASE(negative_entries_are_named) {
+  Dense x = Dense::Ones(3, 3);
+  x(1, 2) = -0.5;
+  try {
+    DataMatrix(Csr::from_dense(x)).require_nonnegative("NMF");
+    BOOST_FAIL("negative entry accepted");
+  } catch (const dnmf::InputError& e) {
+    BOOST_TEST(std::string(e.what()).find("row 2, column 3") != std::string::npos);
+  }
+  BOOST_CHECK_THROW(DataMatrix(x).require_nonnegative("NMF"), dnmf::InputError);
+  Dense bad = Dense::Ones(2, 2);
+  bad(0, 0) = std::numeric_limits<double>::quiet_NaN();
+  BOOST_CHECK_THROW(DataMatrix{bad}, dnmf::InputError);
+}

@@ -1,0 +1,154 @@
+// Plain NMF: monotone objective, exact recovery of planted factorisations,
+// determinism, validation and the sparse/dense agreement of the fit.
+#define BOOST_TEST_MODULE nmf
+#include <boost/test/unit_test.hpp>
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/core/rng.hpp"
+#include "dnmf/linalg/data_matrix.hpp"
+#include "dnmf/models/nmf.hpp"
+
+using dnmf::Csr;
+using dnmf::DataMatrix;
+using dnmf::Dense;
+
+namespace {
+
+double dense_objective(const Dense& x, const dnmf::NmfResult& r) {
+  return (x - r.H * r.W.transpose()).squaredNorm();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(objective_never_increases_over_200_iterations) {
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    dnmf::Rng rng(seed);
+    // Mix of scales: Lee–Seung is scale-free, so the property must hold at any scale.
+    const double scale = seed % 3 == 0 ? 100.0 : (seed % 3 == 1 ? 0.01 : 1.0);
+    const Dense x = rng.uniform_matrix(30 + 5 * seed, 20, scale);
+    dnmf::NmfOptions opt;
+    opt.rank = 4;
+    opt.max_iterations = 200;
+    opt.tolerance = 0.0;
+    opt.seed = seed;
+    const auto r = dnmf::fit_nmf(DataMatrix(x), opt);
+    BOOST_TEST_CONTEXT("seed " << seed) {
+      BOOST_TEST(r.iterations == 200);
+      BOOST_TEST(r.objective.size() == 200u);
+      for (size_t t = 1; t < r.objective.size(); ++t)
+        // Relative slack 1e-12 absorbs the rounding of the identity-based objective.
+        BOOST_TEST(r.objective[t] <= r.objective[t - 1] * (1 + 1e-12) + 1e-300);
+      // The recorded objective is the true one (identity vs dense residual).
+      BOOST_TEST(r.objective.back() == dense_objective(x, r), boost::test_tools::tolerance(1e-9));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(objective_identity_matches_dense_residual) {
+  dnmf::Rng rng(3);
+  const Dense x = rng.uniform_matrix(25, 12);
+  const Dense w = rng.uniform_matrix(12, 3), h = rng.uniform_matrix(25, 3);
+  const double dense = (x - h * w.transpose()).squaredNorm();
+  BOOST_TEST(dnmf::nmf_objective(DataMatrix(x), w, h) == dense, boost::test_tools::tolerance(1e-10));
+  BOOST_TEST(dnmf::nmf_objective(DataMatrix(Csr::from_dense(x)), w, h) == dense,
+             boost::test_tools::tolerance(1e-10));
+}
+
+BOOST_AUTO_TEST_CASE(planted_factorisation_is_recovered) {
+  // X = H* W*ᵀ exactly, with sparse (hence identifiable) nonnegative factors.
+  dnmf::Rng rng(17);
+  const dnmf::Index n = 60, d = 40, k = 3;
+  Dense h = Dense::Zero(n, k), w = Dense::Zero(d, k);
+  for (dnmf::Index i = 0; i < n; ++i) h(i, i % k) = 0.5 + rng.uniform();
+  for (dnmf::Index j = 0; j < d; ++j) w(j, j % k) = 0.5 + rng.uniform();
+  const Dense x = h * w.transpose();
+  dnmf::NmfOptions opt;
+  opt.rank = 3;
+  opt.max_iterations = 5000;
+  opt.tolerance = 0.0;
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    opt.seed = seed;
+    const auto r = dnmf::fit_nmf(DataMatrix(Csr::from_dense(x)), opt);
+    const double relative = std::sqrt(dense_objective(x, r)) / x.norm();
+    BOOST_TEST_CONTEXT("seed " << seed) {
+      BOOST_TEST(relative < 1e-6);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sparse_and_dense_fits_agree) {
+  dnmf::Rng rng(5);
+  Dense x = rng.uniform_matrix(40, 30);
+  x = (x.array() < 0.7).select(0.0, x);  // about 30 % stored
+  dnmf::NmfOptions opt;
+  opt.rank = 5;
+  opt.max_iterations = 50;
+  opt.tolerance = 0.0;
+  const auto a = dnmf::fit_nmf(DataMatrix(x), opt);
+  const auto b = dnmf::fit_nmf(DataMatrix(Csr::from_dense(x)), opt);
+  // Same start, same updates; only summation order differs, and MU does not amplify
+  // rounding much over 50 steps.
+  BOOST_TEST((a.H - b.H).norm() / a.H.norm() < 1e-8);
+  BOOST_TEST((a.W - b.W).norm() / a.W.norm() < 1e-8);
+}
+
+BOOST_AUTO_TEST_CASE(same_seed_same_result) {
+  dnmf::Rng rng(8);
+  const Dense x = rng.uniform_matrix(50, 10);
+  dnmf::NmfOptions opt;
+  opt.rank = 3;
+  opt.seed = 99;
+  const auto a = dnmf::fit_nmf(DataMatrix(x), opt);
+  const auto b = dnmf::fit_nmf(DataMatrix(x), opt);
+  BOOST_CHECK(a.H == b.H);
+  BOOST_CHECK(a.W == b.W);
+  BOOST_TEST(a.objective == b.objective);
+  opt.seed = 100;
+  const auto c = dnmf::fit_nmf(DataMatrix(x), opt);
+  BOOST_CHECK(a.H != c.H);
+}
+
+BOOST_AUTO_TEST_CASE(tolerance_stops_early_and_callback_can_stop) {
+  dnmf::Rng rng(9);
+  const Dense x = rng.uniform_matrix(30, 10);
+  dnmf::NmfOptions opt;
+  opt.rank = 2;
+  opt.max_iterations = 100000;
+  opt.tolerance = 1e-4;
+  const auto r = dnmf::fit_nmf(DataMatrix(x), opt);
+  BOOST_TEST((r.status == dnmf::Status::converged));
+  BOOST_TEST(r.iterations < 100000);
+  int calls = 0;
+  const auto s = dnmf::fit_nmf(DataMatrix(x), opt, [&](const dnmf::IterationInfo& info) {
+    ++calls;
+    BOOST_TEST(info.iteration == calls);
+    return calls < 5;
+  });
+  BOOST_TEST((s.status == dnmf::Status::stopped_by_callback));
+  BOOST_TEST(s.iterations == 5);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_input_is_refused) {
+  Dense x = Dense::Ones(5, 4);
+  dnmf::NmfOptions opt;
+  opt.rank = 5;  // > min(n, d) = 4
+  BOOST_CHECK_THROW(dnmf::fit_nmf(DataMatrix(x), opt), dnmf::InvalidOption);
+  opt.rank = 2;
+  x(3, 1) = -1.0;
+  BOOST_CHECK_THROW(dnmf::fit_nmf(DataMatrix(x), opt), dnmf::InputError);
+}
+
+BOOST_AUTO_TEST_CASE(numerical_blowup_is_reported_with_iteration) {
+  // Huge data overflows the Grams to Inf: the fit must stop with an error that names
+  // the iteration, not return garbage.
+  const Dense x = Dense::Constant(6, 5, 1e300);
+  dnmf::NmfOptions opt;
+  opt.rank = 2;
+  opt.tolerance = 0;
+  try {
+    dnmf::fit_nmf(DataMatrix(x), opt);
+    BOOST_FAIL("no NumericalError");
+  } catch (const dnmf::NumericalError& e) {
+    BOOST_TEST(std::string(e.what()).find("iteration") != std::string::npos);
+  }
+}
