@@ -122,3 +122,23 @@ BOOST_AUTO_TEST_CASE(negative_entries_are_named) {
   bad(0, 0) = std::numeric_limits<double>::quiet_NaN();
   BOOST_CHECK_THROW(DataMatrix{bad}, dnmf::InputError);
 }
+
+BOOST_AUTO_TEST_CASE(blocked_dense_products_match_eigen_and_ignore_threads) {
+  // 5000 rows span 3 row blocks, so the block reduction of Aᵀ·B is exercised.
+  dnmf::Rng rng(31);
+  const Dense a = rng.uniform_matrix(5000, 12), b = rng.uniform_matrix(12, 4),
+              c = rng.uniform_matrix(5000, 3);
+  Dense ab, atc;
+  dnmf::dense_times(a, b, ab);
+  dnmf::dense_transpose_times(a, c, atc);
+  BOOST_TEST(relative_error(ab, a * b) < 1e-12);
+  BOOST_TEST(relative_error(atc, a.transpose() * c) < 1e-12);
+  omp_set_num_threads(1);
+  Dense one;
+  dnmf::dense_transpose_times(a, c, one);
+  omp_set_num_threads(2);
+  Dense two;
+  dnmf::dense_transpose_times(a, c, two);
+  BOOST_TEST((one - two).norm() == 0.0);  // fixed blocks, fixed summation order
+  BOOST_CHECK_THROW(dnmf::dense_times(a, c, ab), dnmf::InvalidOption);
+}

@@ -97,7 +97,7 @@ Run lloyd(const Dense& points, const Vector& point_norms, Dense centers, const K
     run.iterations = it;
     squared_distances(points, point_norms, centers, distances);
     // Assignment is independent per point: parallel and deterministic.
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * k > 100000)
     for (Index i = 0; i < n; ++i) {
       Index j;
       nearest(i) = distances.row(i).minCoeff(&j);

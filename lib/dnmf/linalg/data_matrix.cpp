@@ -43,14 +43,14 @@ void DataMatrix::times(const Dense& M, Dense& out) const {
   if (const Csr* s = sparse())
     csr_times_dense(*s, M, out);
   else
-    out.noalias() = *dense() * M;
+    dense_times(*dense(), M, out);
 }
 
 void DataMatrix::transpose_times(const Dense& M, Dense& out) const {
   if (is_sparse())
     csr_times_dense(xt_, M, out);
   else
-    out.noalias() = dense()->transpose() * M;
+    dense_transpose_times(*dense(), M, out);
 }
 
 double DataMatrix::squared_norm() const {

@@ -11,4 +11,18 @@ namespace dnmf {
 void csr_times_dense(const Csr& A, const Dense& B, Dense& out);
 Dense csr_times_dense(const Csr& A, const Dense& B);
 
+/// out = A·B for dense A (m×n), B (n×k): row blocks of A in parallel, each a
+/// single-threaded Eigen GEMM. O(m·n·k).
+///
+/// Why not Eigen's own OpenMP GEMM: its threads synchronise by spinning on shared
+/// flags, so on a loaded machine (other processes, or tests run in parallel) one
+/// descheduled thread stalls the others for whole time slices — measured 30–170×
+/// slower than one thread. Independent row blocks need a single fork/join per call.
+void dense_times(const Dense& A, const Dense& B, Dense& out);
+
+/// out = Aᵀ·B for dense A (m×n), B (m×k): per-block partial products over row blocks
+/// of A, summed in block order, so the result does not depend on the thread count.
+/// O(m·n·k) time, O(blocks·n·k) extra with at most 16 blocks.
+void dense_transpose_times(const Dense& A, const Dense& B, Dense& out);
+
 }  // namespace dnmf
