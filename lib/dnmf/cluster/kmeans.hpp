@@ -28,7 +28,9 @@ struct KMeansResult {
 
 /// Clusters the ROWS of points (n x d). Empty clusters are re-seeded with the point
 /// farthest from its centre. Deterministic for a given seed (also with threads).
-/// O(n_init · iterations · n·k·d) time, O(n + k·d) extra memory.
+/// O(n_init · iterations · n·k·d) time, O(n·log k + k·d) extra memory (k-means++
+/// keeps the distances to its 2 + ⌊ln k⌋ candidates). Throws InvalidOption (see
+/// validate) or InputError for NaN/Inf points.
 KMeansResult kmeans(const Dense& points, const KMeansOptions& options);
 
 }  // namespace dnmf

@@ -1,7 +1,14 @@
+// External clustering measures, all computed from the contingency table N (classes ×
+// clusters, N_ij = #points of class i put in cluster j) and its marginals a_i, b_j.
+//
+// The table is kept sparse (nonzero cells only). A dense c×k table explodes for fine
+// partitions (all singletons at n = 10⁶ would be 8 TB), while there are at most n
+// nonzero cells. Building it costs O(n + c + k) time and memory.
 #include "dnmf/metrics/metrics.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -13,23 +20,28 @@ namespace dnmf {
 
 namespace {
 
-/// Maps arbitrary label values to 0..c-1 in order of first appearance.
+/// Maps arbitrary label values ({7, −1, 42}) to 0..count−1 in order of first
+/// appearance. O(n) expected.
 std::vector<int> compact(const std::vector<int>& labels, int& count) {
   std::unordered_map<int, int> ids;
   std::vector<int> out(labels.size());
-  for (size_t i = 0; i < labels.size(); ++i) {
-    const auto [it, inserted] = ids.emplace(labels[i], static_cast<int>(ids.size()));
-    out[i] = it->second;
-  }
+  for (size_t i = 0; i < labels.size(); ++i)
+    out[i] = ids.emplace(labels[i], static_cast<int>(ids.size())).first->second;
   count = static_cast<int>(ids.size());
   return out;
 }
 
-/// Contingency table N (classes × clusters) with the marginals. O(n + c·k).
+struct Cell {
+  int row, col;  ///< class, cluster
+  double count;  ///< N_ij > 0
+};
+
 struct Contingency {
-  Dense table;
-  Vector class_sizes, cluster_sizes;
+  std::vector<Cell> cells;  ///< nonzero N_ij, grouped by class
+  std::vector<double> class_sizes, cluster_sizes;
   double n = 0;
+  int classes() const { return static_cast<int>(class_sizes.size()); }
+  int clusters() const { return static_cast<int>(cluster_sizes.size()); }
 };
 
 Contingency contingency(const std::vector<int>& truth, const std::vector<int>& predicted) {
@@ -38,96 +50,144 @@ Contingency contingency(const std::vector<int>& truth, const std::vector<int>& p
                         std::to_string(predicted.size()) + " predicted");
   if (truth.empty()) throw InvalidOption("label vectors are empty");
   int classes = 0, clusters = 0;
-  const auto t = compact(truth, classes);
-  const auto p = compact(predicted, clusters);
-  Contingency c;
-  c.table = Dense::Zero(classes, clusters);
-  for (size_t i = 0; i < t.size(); ++i) c.table(t[i], p[i]) += 1.0;
-  c.class_sizes = c.table.rowwise().sum();
-  c.cluster_sizes = c.table.colwise().sum().transpose();
-  c.n = static_cast<double>(truth.size());
-  return c;
+  const std::vector<int> t = compact(truth, classes), p = compact(predicted, clusters);
+  const size_t n = t.size();
+  // Counting sort of the points by class...
+  std::vector<size_t> first(static_cast<size_t>(classes) + 1, 0);
+  for (const int c : t) ++first[static_cast<size_t>(c) + 1];
+  for (size_t c = 0; c < static_cast<size_t>(classes); ++c) first[c + 1] += first[c];
+  std::vector<size_t> order(n), fill(first.begin(), first.end() - 1);
+  for (size_t i = 0; i < n; ++i) order[fill[static_cast<size_t>(t[i])]++] = i;
+  // ...then, class by class, count its clusters in a scratch array indexed by cluster,
+  // reset through the list of entries it touched (O(class size), not O(k)).
+  Contingency table;
+  table.class_sizes.assign(static_cast<size_t>(classes), 0.0);
+  table.cluster_sizes.assign(static_cast<size_t>(clusters), 0.0);
+  table.n = static_cast<double>(n);
+  std::vector<std::int64_t> scratch(static_cast<size_t>(clusters), 0);
+  std::vector<int> touched;
+  for (int c = 0; c < classes; ++c) {
+    touched.clear();
+    for (size_t k = first[static_cast<size_t>(c)]; k < first[static_cast<size_t>(c) + 1]; ++k) {
+      const int j = p[order[k]];
+      if (scratch[static_cast<size_t>(j)]++ == 0) touched.push_back(j);
+    }
+    for (const int j : touched) {
+      const double count = static_cast<double>(scratch[static_cast<size_t>(j)]);
+      table.cells.push_back({c, j, count});
+      table.class_sizes[static_cast<size_t>(c)] += count;
+      table.cluster_sizes[static_cast<size_t>(j)] += count;
+      scratch[static_cast<size_t>(j)] = 0;
+    }
+  }
+  return table;
 }
 
-double entropy(const Vector& sizes, double n) {
+/// Shannon entropy (nats) of a partition given its part sizes.
+double entropy(const std::vector<double>& sizes, double n) {
   double h = 0;
-  for (Index i = 0; i < sizes.size(); ++i)
-    if (sizes(i) > 0) h -= sizes(i) / n * std::log(sizes(i) / n);
+  for (const double s : sizes) h -= s / n * std::log(s / n);  // every part is nonempty
   return h;
 }
 
-double choose2(double x) {
+/// x choose 2, exact in a double while x(x−1) < 2⁵³, i.e. x < 9.4·10⁷ points.
+double pairs(double x) {
   return x * (x - 1) / 2;
+}
+
+double nmi_of(const Contingency& c, NmiNormalization normalization) {
+  // scikit-learn's limit cases: both single-cluster → identical → 1; exactly one of
+  // them single-cluster → I = 0 → 0 (the formula would give 0/0 or 0/x).
+  if (c.classes() == 1 && c.clusters() == 1) return 1.0;
+  if (c.classes() == 1 || c.clusters() == 1) return 0.0;
+  // I = Σ N_ij/n · ln(n·N_ij / (a_i·b_j)); O(cells).
+  double mi = 0;
+  for (const Cell& cell : c.cells)
+    mi += cell.count / c.n *
+          std::log(c.n * cell.count /
+                   (c.class_sizes[static_cast<size_t>(cell.row)] *
+                    c.cluster_sizes[static_cast<size_t>(cell.col)]));
+  if (mi <= 0) return 0.0;  // independent labelings can round to −1e-17
+  const double ht = entropy(c.class_sizes, c.n), hp = entropy(c.cluster_sizes, c.n);
+  double normalizer = 0;
+  switch (normalization) {
+    case NmiNormalization::arithmetic:
+      normalizer = (ht + hp) / 2;
+      break;
+    case NmiNormalization::max:
+      normalizer = std::max(ht, hp);
+      break;
+    case NmiNormalization::geometric:
+      normalizer = std::sqrt(ht * hp);
+      break;
+  }
+  // I <= min(H_t, H_p) <= every normalizer, so the ratio exceeds 1 only by rounding.
+  return std::min(1.0, mi / normalizer);
+}
+
+double ari_of(const Contingency& c) {
+  // Pair counts in doubles (exact for n < 9.4·10⁷; an int would overflow C(n,2) at
+  // n ≈ 65,000): pairs together in both, in the same class, in the same cluster.
+  double together = 0, same_class = 0, same_cluster = 0;
+  for (const Cell& cell : c.cells) together += pairs(cell.count);
+  for (const double a : c.class_sizes) same_class += pairs(a);
+  for (const double b : c.cluster_sizes) same_cluster += pairs(b);
+  // Identical partitions (no pair split by exactly one labeling): 1. This also covers
+  // the 0/0 cases n = 1, both single-cluster and both all-singletons, as scikit-learn.
+  if (together == same_class && together == same_cluster) return 1.0;
+  const double expected = same_class * same_cluster / pairs(c.n);
+  const double maximum = (same_class + same_cluster) / 2;
+  return (together - expected) / (maximum - expected);
+}
+
+double acc_of(const Contingency& c) {
+  // Most matched points over one-to-one cluster→class maps = min-cost assignment on
+  // −N (clusters as rows). With unequal counts the extra clusters stay unmatched and
+  // their points count as errors. O(max(c, k)³).
+  Dense cost = Dense::Zero(c.clusters(), c.classes());
+  for (const Cell& cell : c.cells) cost(cell.col, cell.row) = -cell.count;
+  const std::vector<int> match = min_cost_assignment(cost);
+  double correct = 0;
+  for (Index j = 0; j < cost.rows(); ++j)
+    if (match[static_cast<size_t>(j)] >= 0) correct -= cost(j, match[static_cast<size_t>(j)]);
+  return correct / c.n;
+}
+
+double purity_of(const Contingency& c) {
+  // Every cluster counts its majority class: Σ_j max_i N_ij / n. O(cells).
+  std::vector<double> majority(static_cast<size_t>(c.clusters()), 0.0);
+  for (const Cell& cell : c.cells)
+    majority[static_cast<size_t>(cell.col)] = std::max(majority[static_cast<size_t>(cell.col)], cell.count);
+  double correct = 0;
+  for (const double m : majority) correct += m;
+  return correct / c.n;
 }
 
 }  // namespace
 
 double nmi(const std::vector<int>& truth, const std::vector<int>& predicted, NmiNormalization normalization) {
-  const Contingency c = contingency(truth, predicted);
-  const double ht = entropy(c.class_sizes, c.n), hp = entropy(c.cluster_sizes, c.n);
-  // scikit-learn's conventions: both partitions trivial → identical → 1; one trivial → 0.
-  if (c.table.rows() == 1 && c.table.cols() == 1) return 1.0;
-  if (c.table.rows() == 1 || c.table.cols() == 1) return 0.0;
-  double mi = 0;
-  for (Index i = 0; i < c.table.rows(); ++i)
-    for (Index j = 0; j < c.table.cols(); ++j) {
-      const double nij = c.table(i, j);
-      if (nij > 0) mi += nij / c.n * std::log(c.n * nij / (c.class_sizes(i) * c.cluster_sizes(j)));
-    }
-  mi = std::max(mi, 0.0);  // rounding can leave -1e-17 for independent labelings
-  double denominator = 0;
-  switch (normalization) {
-    case NmiNormalization::arithmetic:
-      denominator = (ht + hp) / 2;
-      break;
-    case NmiNormalization::max:
-      denominator = std::max(ht, hp);
-      break;
-    case NmiNormalization::geometric:
-      denominator = std::sqrt(ht * hp);
-      break;
-  }
-  return denominator > 0 ? std::min(1.0, mi / denominator) : 0.0;
+  return nmi_of(contingency(truth, predicted), normalization);
 }
 
 double ari(const std::vector<int>& truth, const std::vector<int>& predicted) {
-  const Contingency c = contingency(truth, predicted);
-  // Pair counts in double: n = 10⁶ gives ~5·10¹¹ pairs, exact in a double.
-  double index = 0, sum_classes = 0, sum_clusters = 0;
-  for (Index i = 0; i < c.table.rows(); ++i)
-    for (Index j = 0; j < c.table.cols(); ++j) index += choose2(c.table(i, j));
-  for (Index i = 0; i < c.class_sizes.size(); ++i) sum_classes += choose2(c.class_sizes(i));
-  for (Index j = 0; j < c.cluster_sizes.size(); ++j) sum_clusters += choose2(c.cluster_sizes(j));
-  const double expected = sum_classes * sum_clusters / choose2(c.n);
-  const double maximum = (sum_classes + sum_clusters) / 2;
-  // Both partitions trivial in the same way (all singletons or one cluster): identical.
-  if (maximum == expected) return 1.0;
-  return (index - expected) / (maximum - expected);
+  return ari_of(contingency(truth, predicted));
 }
 
 double acc(const std::vector<int>& truth, const std::vector<int>& predicted) {
-  const Contingency c = contingency(truth, predicted);
-  // Maximise matched counts = minimise their negation over one-to-one maps
-  // (clusters → classes); unmatched clusters contribute no correct samples.
-  const Dense cost = -c.table.transpose();
-  const auto assignment = min_cost_assignment(cost);
-  double correct = 0;
-  for (size_t cluster = 0; cluster < assignment.size(); ++cluster)
-    if (assignment[cluster] >= 0) correct += c.table(assignment[cluster], static_cast<Index>(cluster));
-  return correct / c.n;
+  return acc_of(contingency(truth, predicted));
 }
 
 double purity(const std::vector<int>& truth, const std::vector<int>& predicted) {
-  const Contingency c = contingency(truth, predicted);
-  return c.table.colwise().maxCoeff().sum() / c.n;
+  return purity_of(contingency(truth, predicted));
 }
 
 Evaluation evaluate(const std::vector<int>& truth, const std::vector<int>& predicted) {
+  const Contingency c = contingency(truth, predicted);  // built once for all four
   Evaluation e;
-  e.acc = acc(truth, predicted);
-  e.nmi = nmi(truth, predicted);
-  e.ari = ari(truth, predicted);
-  e.purity = purity(truth, predicted);
+  e.acc = acc_of(c);
+  e.nmi = nmi_of(c, NmiNormalization::arithmetic);
+  e.ari = ari_of(c);
+  e.purity = purity_of(c);
   return e;
 }
 
