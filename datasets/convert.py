@@ -82,19 +82,46 @@ def karate(out_dir):
     return len(graph), len(edges)
 
 
-def check_features(out_dir, name, n, d, classes):
-    """Reads the files back: shape, nonnegativity, finite values, label range."""
+def check_features(out_dir, name, n, d, classes, field):
+    """Reads the files back: shape, entry order, nonnegative finite values, labels."""
     folder = os.path.join(out_dir, name)
     with open(os.path.join(folder, "X.mtx")) as f:
+        header = f.readline().split()
         lines = [line for line in f if not line.startswith("%")]
+    assert header == ["%%MatrixMarket", "matrix", "coordinate", field, "general"], name
     rows, cols, nnz = map(int, lines[0].split())
     assert (rows, cols) == (n, d) and nnz == len(lines) - 1, name
+    previous = (0, 0)
     for line in lines[1:]:
         i, j, v = line.split()
-        assert 1 <= int(i) <= n and 1 <= int(j) <= d and 0 <= float(v) < float("inf"), line
-    labels = [int(x) for x in open(os.path.join(folder, "labels.txt"))]
+        position = (int(i), int(j))
+        assert previous < position and 1 <= position[0] <= n and 1 <= position[1] <= d, line
+        assert 0 < float(v) < float("inf"), line  # nonzero, nonnegative, not NaN/Inf
+        assert field != "integer" or v.isdigit(), line
+        previous = position
+    labels = read_labels(folder)
     assert len(labels) == n and sorted(set(labels)) == list(range(classes)), name
-    print(f"{name}: {n} x {d}, {nnz} nonzeros, {classes} classes")
+    counts = "/".join(str(labels.count(c)) for c in range(classes))
+    print(f"{name}: {n} x {d}, {nnz} nonzeros, {classes} classes ({counts})")
+
+
+def check_graph(out_dir, name, n, m, classes):
+    """Reads the files back: edges sorted, unique, u < v, ids in range; labels."""
+    folder = os.path.join(out_dir, name)
+    with open(os.path.join(folder, "edges.txt")) as f:
+        edges = [tuple(map(int, line.split())) for line in f if not line.startswith("#")]
+    assert len(edges) == m and edges == sorted(set(edges)), name
+    assert all(0 <= u < v < n for u, v in edges), name
+    labels = read_labels(folder)
+    assert len(labels) == n and sorted(set(labels)) == list(range(classes)), name
+    counts = "/".join(str(labels.count(c)) for c in range(classes))
+    print(f"{name}: {n} nodes, {m} edges, {classes} classes ({counts})")
+    return labels
+
+
+def read_labels(folder):
+    with open(os.path.join(folder, "labels.txt")) as f:
+        return [int(line) for line in f]
 
 
 def main():
@@ -109,12 +136,10 @@ def main():
     for name, filename, header, field, n, d, classes in specs:
         path, samples, dims = read_sklearn_csv(filename, header)
         write_features(out_dir, name, samples, dims, f"Debian python3-sklearn {version}, {path}", field)
-        check_features(out_dir, name, n, d, classes)
+        check_features(out_dir, name, n, d, classes, field)
     nodes, edges = karate(out_dir)
-    assert (nodes, edges) == (34, 78)
-    labels = [int(x) for x in open(os.path.join(out_dir, "karate", "labels.txt"))]
-    assert len(labels) == 34 and labels.count(0) == 17
-    print(f"karate: {nodes} nodes, {edges} edges, 2 classes (17/17)")
+    labels = check_graph(out_dir, "karate", nodes, edges, 2)
+    assert (nodes, edges) == (34, 78) and labels.count(0) == labels.count(1) == 17
 
 
 if __name__ == "__main__":

@@ -83,9 +83,66 @@ echo keep >"$tmp/keep.txt"
 "$dnmf" cluster "$tmp/nan.mtx" -k 2 --out "$tmp/keep.txt" 2>/dev/null
 check "existing output untouched after failure" grep -qx keep "$tmp/keep.txt"
 
+# Deep models: danmf-crfr clusters Iris, saves its encoder, and transform re-encodes.
+json=$("$dnmf" cluster "$iris" -k 3 --model danmf-crfr --layers 12,8,6 --pretrain-iter 50 --iter 100 \
+  --labels "$truth" --json --quiet --seed 2 --save-model "$tmp/m.model" --out "$tmp/d1.txt")
+check "danmf-crfr exit 0" test $? -eq 0
+check "danmf-crfr json fields" grep -q '"layers": \[12, 8, 6\], "lambda_rep": ' <<<"$json"
+nmi=$(sed -E 's/.*"nmi": ([0-9.eE+-]+).*/\1/' <<<"$json")
+check "danmf-crfr iris NMI >= 0.6 (got $nmi)" awk -v v="$nmi" 'BEGIN { exit !(v >= 0.6) }'
+"$dnmf" cluster "$iris" -k 3 --model danmf-crfr --layers 12,8,6 --pretrain-iter 50 --iter 100 --quiet --seed 2 \
+  --out "$tmp/d2.txt" >/dev/null
+check "danmf-crfr same seed same labels" cmp -s "$tmp/d1.txt" "$tmp/d2.txt"
+check "model file header" grep -qx 'dnmf-model 1' "$tmp/m.model"
+"$dnmf" transform "$tmp/m.model" "$iris" --out "$tmp/h.mtx" >/dev/null
+check "transform writes n x k" grep -q '^150 6$' "$tmp/h.mtx"
+head -n 5 "$tmp/m.model" >"$tmp/cut.model"
+expect_error "truncated model file" 2 "cut.model:6:" -- "$dnmf" transform "$tmp/cut.model" "$iris" --out "$tmp/h2.mtx"
+check "no output from failed transform" test ! -e "$tmp/h2.mtx"
+expect_error "transform feature mismatch" 2 "features" -- "$dnmf" transform "$tmp/m.model" "$data/wine/X.mtx" --out "$tmp/h2.mtx"
+expect_error "bad --layers" 2 "layers" -- "$dnmf" cluster "$iris" -k 3 --model danmf --layers 12,x
+expect_error "layer k > n" 2 "exceeds" -- "$dnmf" cluster "$iris" -k 3 --model danmf --layers 200
+expect_error "deep flag on nmf" 2 "deep models only" -- "$dnmf" cluster "$iris" -k 3 --lambda-frp 1
+expect_error "unknown model" 2 "unknown --model" -- "$dnmf" cluster "$iris" -k 3 --model deepest
+
+# knn: the graph is symmetric, has no self-loops, p neighbours per row at least,
+# and both search paths write the same file.
+entries() { awk '/^%/ { next } !seen { seen = 1; next } { print }' "$1"; }  # data lines of a .mtx
+out=$("$dnmf" knn "$iris" -p 5 --method kd-tree --out "$tmp/g_kd.mtx" --quiet)
+check "knn exit 0" test $? -eq 0
+check "knn reports method" grep -q 'method kd-tree' <<<"$out"
+"$dnmf" knn "$iris" -p 5 --method brute-force --out "$tmp/g_bf.mtx" --quiet >/dev/null
+check "knn paths write identical graphs" cmp -s <(entries "$tmp/g_kd.mtx") <(entries "$tmp/g_bf.mtx")
+check "knn graph is 150 x 150" grep -q '^150 150 ' "$tmp/g_kd.mtx"
+check "every node keeps >= p = 5 neighbours" test "$(entries "$tmp/g_kd.mtx" | awk '{ c[$1]++ } END { m = 1e9; for (i in c) if (c[i] < m) m = c[i]; print length(c), m }')" = "150 5"
+check "knn graph has no self-loops" test -z "$(entries "$tmp/g_kd.mtx" | awk '$1 == $2')"
+check "knn graph is symmetric" cmp -s <(entries "$tmp/g_kd.mtx" | awk '{ print $1, $2, $3 }' | sort) \
+  <(entries "$tmp/g_kd.mtx" | awk '{ print $2, $1, $3 }' | sort)
+json=$("$dnmf" knn "$iris" --weights binary --symmetrize mutual --out "$tmp/g_bin.mtx" --json --quiet)
+check "knn json default p = floor(ln 150) + 1 = 6" grep -q '"p": 6' <<<"$json"
+check "binary weights are 1" test -z "$(entries "$tmp/g_bin.mtx" | awk '$3 != 1')"
+expect_error "knn needs --out" 2 "needs --out" -- "$dnmf" knn "$iris"
+expect_error "knn p too large" 2 "neighbo" -- "$dnmf" knn "$iris" -p 150 --out "$tmp/g_bad.mtx"
+expect_error "knn bad weights" 2 "weights" -- "$dnmf" knn "$iris" --weights gauss --out "$tmp/g_bad.mtx"
+expect_error "knn bad input" 2 "nan.mtx:3:" -- "$dnmf" knn "$tmp/nan.mtx" --out "$tmp/g_bad.mtx"
+check "knn failure leaves no file" test ! -e "$tmp/g_bad.mtx"
+
+# graph stats on the karate club: 34 nodes, 78 edges, one component, node 33 ranks first.
+stats=$("$dnmf" graph stats "$data/karate/edges.txt")
+check "graph stats exit 0" test $? -eq 0
+check "karate nodes" grep -qx 'nodes: 34' <<<"$stats"
+check "karate edges" grep -q '^edges: 78 (undirected)' <<<"$stats"
+check "karate components" grep -qx 'components: 1' <<<"$stats"
+json=$("$dnmf" graph stats "$data/karate/edges.txt" --json --top 2)
+check "karate pagerank top node 33" grep -q '"pagerank_top": \[{"node": 33, ' <<<"$json"
+printf '0 1\n1 x\n' >"$tmp/bad_edges.txt"
+expect_error "graph stats bad edge line" 2 "bad_edges.txt:2:" -- "$dnmf" graph stats "$tmp/bad_edges.txt"
+expect_error "graph needs stats" 2 "stats" -- "$dnmf" graph "$data/karate/edges.txt"
+
 # Help for each subcommand.
-for c in cluster factorize eval; do
-  "$dnmf" "$c" --help | grep -q "usage: dnmf $c"
+for c in cluster factorize eval knn transform "graph stats"; do
+  # shellcheck disable=SC2086
+  "$dnmf" $c --help | grep -q "usage: dnmf $c"
   check "help $c" test $? -eq 0
 done
 

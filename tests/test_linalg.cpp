@@ -62,6 +62,29 @@ BOOST_AUTO_TEST_CASE(product_does_not_depend_on_thread_count) {
   BOOST_TEST((one - two).norm() == 0.0);  // bit-identical: each row summed by one thread
 }
 
+BOOST_AUTO_TEST_CASE(csr_transpose_times_dense_matches_dense_and_ignores_threads) {
+  // 9000 rows give several scatter blocks, so the block partial sums are exercised.
+  for (dnmf::Index rows : {37, 9000}) {
+    const Dense a = random_sparse_dense(rows, 29, 0.15, 31);
+    dnmf::Rng rng(32);
+    const Dense b = rng.uniform_matrix(rows, 6);
+    const Csr s = Csr::from_dense(a);
+    omp_set_num_threads(1);
+    Dense one, two;
+    dnmf::csr_transpose_times_dense(s, b, one);
+    omp_set_num_threads(2);
+    dnmf::csr_transpose_times_dense(s, b, two);
+    BOOST_TEST(relative_error(one, a.transpose() * b) < 1e-10);
+    BOOST_TEST((one - two).norm() == 0.0);
+  }
+  BOOST_CHECK_THROW(
+      [] {
+        Dense out;
+        dnmf::csr_transpose_times_dense(Csr::from_dense(Dense::Ones(3, 2)), Dense::Ones(2, 2), out);
+      }(),
+      dnmf::InvalidOption);
+}
+
 BOOST_AUTO_TEST_CASE(data_matrix_sparse_and_dense_agree) {
   const Dense x = random_sparse_dense(40, 15, 0.3, 5);
   const DataMatrix sparse(Csr::from_dense(x)), dense(x);

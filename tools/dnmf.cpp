@@ -3,6 +3,7 @@
 // No maths lives here: anything computational belongs in lib/.
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -14,11 +15,19 @@
 #include "args.hpp"
 #include "dnmf/cluster/kmeans.hpp"
 #include "dnmf/core/error.hpp"
+#include "dnmf/graph/affinity.hpp"
+#include "dnmf/graph/components.hpp"
+#include "dnmf/graph/knn.hpp"
+#include "dnmf/graph/pagerank.hpp"
 #include "dnmf/io/atomic_file.hpp"
+#include "dnmf/io/data_file.hpp"
+#include "dnmf/io/edge_list.hpp"
 #include "dnmf/io/labels.hpp"
 #include "dnmf/io/matrix_market.hpp"
+#include "dnmf/io/model_file.hpp"
 #include "dnmf/linalg/data_matrix.hpp"
 #include "dnmf/metrics/metrics.hpp"
+#include "dnmf/models/danmf.hpp"
 #include "dnmf/models/nmf.hpp"
 
 namespace {
@@ -38,7 +47,10 @@ const char* kTopUsage =
     "commands:\n"
     "  cluster DATA.mtx -k K      factorize, run k-means on the representation, write labels\n"
     "  factorize DATA.mtx --rank R --out PREFIX   write the factors PREFIX.W.mtx, PREFIX.H.mtx\n"
+    "  transform MODEL DATA.mtx --out H.mtx   encode new samples with a saved deep model\n"
     "  eval PRED.txt TRUTH.txt    print ACC, NMI, ARI (and purity) of a labelling\n"
+    "  knn DATA.mtx --out G.mtx   build the sparse p-nearest-neighbour affinity graph\n"
+    "  graph stats EDGES          nodes, edges, components, degrees, top PageRank nodes\n"
     "  version                    print the version\n"
     "\n"
     "Run 'dnmf <command> --help' for the options of a command.\n";
@@ -100,22 +112,10 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
-/// Loads DATA as sparse or dense. "auto" keeps array files dense and converts
-/// coordinate files to dense when at least a quarter of the entries are stored
-/// (dense GEMM is then faster and needs at most ~3× the CSR memory).
 dnmf::DataMatrix load_data(const std::string& path, const std::string& storage) {
   if (storage != "auto" && storage != "sparse" && storage != "dense")
     throw UsageError("--storage must be auto, sparse or dense (got '" + storage + "')");
-  auto any = dnmf::io::read_matrix_market_any(path);
-  if (auto* csr = std::get_if<dnmf::Csr>(&any)) {
-    const double cells = static_cast<double>(csr->rows()) * static_cast<double>(csr->cols());
-    if (storage == "dense" || (storage == "auto" && static_cast<double>(csr->nnz()) >= 0.25 * cells))
-      return dnmf::DataMatrix(csr->to_dense());
-    return dnmf::DataMatrix(std::move(*csr));
-  }
-  auto& dense = std::get<dnmf::Dense>(any);
-  if (storage == "sparse") return dnmf::DataMatrix(dnmf::Csr::from_dense(dense));
-  return dnmf::DataMatrix(std::move(dense));
+  return dnmf::io::read_data(path, dnmf::io::parse_storage(storage));
 }
 
 void set_threads(const Args& args) {
@@ -133,11 +133,12 @@ std::vector<int> read_truth(const std::string& path, dnmf::Index n) {
 }
 
 const std::vector<OptionSpec> kCommonFitOptions = {
-    {"--iter", "", "N", "maximum iterations (default 500)"},
-    {"--tol", "", "T", "stop when the relative objective decrease < T (default 1e-6; 0 = never)"},
+    {"--iter", "", "N", "maximum (fine-tuning) iterations (default 500 nmf, 1000 deep models)"},
+    {"--tol", "", "T", "stop when the relative objective decrease < T (default 1e-6 nmf, 0 deep; 0 = never)"},
     {"--seed", "", "S", "random seed for initialisation and k-means (default 0)"},
     {"--threads", "", "T", "OpenMP threads (default: all cores)"},
-    {"--normalize", "", "HOW", "none|max|l2-samples|minmax-features (default none for nmf)"},
+    {"--normalize", "", "HOW",
+     "none|max|l2-samples|minmax-features (default none for nmf, max for deep models)"},
     {"--storage", "", "HOW", "auto|sparse|dense in-memory form of DATA (default auto)"},
     {"--quiet", "-q", "", "no progress on stderr"},
 };
@@ -152,13 +153,46 @@ dnmf::NmfOptions nmf_options(const Args& args, long long rank) {
   return opt;
 }
 
+std::vector<int> parse_layers(const std::string& text) {
+  std::vector<int> layers;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end || v < 1 || v > (1 << 20))
+      throw UsageError("--layers expects positive integers separated by commas, e.g. 120,100,80 (got '" +
+                       text + "')");
+    layers.push_back(static_cast<int>(v));
+  }
+  if (layers.empty()) throw UsageError("--layers needs at least one size");
+  return layers;
+}
+
 // ---------------------------------------------------------------- commands
 
 int cmd_cluster(const std::vector<std::string>& argv) {
   std::vector<OptionSpec> specs = {
       {"--clusters", "-k", "K", "number of clusters (required)"},
-      {"--model", "", "NAME", "model: nmf (default nmf)"},
-      {"--rank", "", "R", "factorization rank (default K)"},
+      {"--model", "", "NAME", "nmf | danmf | danmf-crfr (default nmf)"},
+      {"--rank", "", "R", "nmf: factorization rank (default K)"},
+      {"--layers", "", "R1,R2,...",
+       "deep models: layer sizes (default 60,50,40 if d <= 100, else 120,100,80)"},
+      {"--lambda-rep", "", "L1", "danmf-crfr: repulsive weight (default 1e-4)"},
+      {"--lambda-att", "", "L2", "danmf, danmf-crfr: attractive graph weight (default 1)"},
+      {"--lambda-frp", "", "L3", "danmf-crfr: feature-relationship lambda (default 0.5)"},
+      {"--neighbors", "-p", "P", "deep models: graph neighbours (default floor(ln n) + 1)"},
+      {"--sigma", "", "S", "deep models: heat-kernel sigma (default sigma^2 = mean squared kNN distance)"},
+      {"--symmetrize", "", "HOW", "deep models: max|mean|mutual|none (default max)"},
+      {"--pretrain-iter", "", "N", "deep models: pre-training iterations per layer (default 500)"},
+      {"--pretrain-tol", "", "T",
+       "deep models: relative decrease that ends a layer's pre-training (default 0)"},
+      {"--w-exponent", "", "G", "deep models: exponent of the W updates (default 1; 0.5 with the FRP term)"},
+      {"--h-exponent", "", "G", "deep models: exponent of the H update (default 1)"},
+      {"--no-safeguard", "", "", "deep models: do not re-check the objective after each block update"},
+      {"--preset", "", "NAME", "deep models: 'reference' = the reference code's graph and budgets"},
+      {"--kmeans-normalize", "", "HOW",
+       "deep models: l1 (rows of H sum to 1 before k-means, default) | none"},
+      {"--save-model", "", "FILE", "deep models: save the fitted encoder for 'dnmf transform'"},
       {"--labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI, purity"},
       {"--out", "-o", "LABELS", "write the predicted labels here (one per line)"},
       {"--kmeans-init", "", "N", "k-means++ restarts (default 10)"},
@@ -173,7 +207,17 @@ int cmd_cluster(const std::vector<std::string>& argv) {
   }
   if (!args.has("--clusters")) throw UsageError("'dnmf cluster' needs -k K (number of clusters)");
   const std::string model = args.get("--model", "nmf");
-  if (model != "nmf") throw UsageError("unknown --model '" + model + "' (available: nmf)");
+  if (model != "nmf" && model != "danmf" && model != "danmf-crfr")
+    throw UsageError("unknown --model '" + model + "' (available: nmf, danmf, danmf-crfr)");
+  const bool deep = model != "nmf";
+  if (!deep)
+    for (const char* flag :
+         {"--layers", "--lambda-rep", "--lambda-att", "--lambda-frp", "--neighbors", "--sigma",
+          "--symmetrize", "--pretrain-iter", "--pretrain-tol", "--w-exponent", "--h-exponent",
+          "--no-safeguard", "--preset", "--kmeans-normalize", "--save-model"})
+      if (args.has(flag))
+        throw UsageError(std::string(flag) + " applies to the deep models only (--model danmf|danmf-crfr)");
+  if (deep && args.has("--rank")) throw UsageError("--rank is for nmf; deep models take --layers");
   set_threads(args);
   const long long k = args.get_int("--clusters", 0, 1, 1LL << 31);
   const long long rank = args.get_int("--rank", k, 1, 1LL << 31);
@@ -187,22 +231,124 @@ int cmd_cluster(const std::vector<std::string>& argv) {
                               " exceeds the number of samples n = " + std::to_string(X.rows()));
   std::vector<int> truth;
   if (const auto t = args.get("--labels")) truth = read_truth(*t, X.rows());
-  X.normalize(dnmf::parse_normalization(args.get("--normalize", "none")));
-  const dnmf::NmfOptions opt = nmf_options(args, rank);
-  // Refuse bad options and data before any progress output: an error is one line.
-  opt.validate(X.rows(), X.cols());
-  X.require_nonnegative("NMF");
-  printer.note("data: " + path + " (" + std::to_string(X.rows()) + " samples x " + std::to_string(X.cols()) +
-               " features, " +
-               (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") + ")");
+  const dnmf::Normalization normalization =
+      dnmf::parse_normalization(args.get("--normalize", deep ? "max" : "none"));  // MODELS.md §9.2
+  const double divisor = std::max(std::abs(X.max_value()), std::abs(X.min_value()));
+  X.normalize(normalization);
+  const std::uint64_t seed = args.get_seed("--seed", 0);
 
-  const dnmf::NmfResult fit = dnmf::fit_nmf(X, opt, printer.callback());
+  // Fit; every option and the data are checked before any progress output.
+  dnmf::Dense representation;
+  int iterations = 0;
+  dnmf::Status status = dnmf::Status::not_run;
+  double objective = NAN, fit_seconds = 0;
+  std::ostringstream extra;  // model-specific JSON fields
+  std::string describe;      // model-specific text line
+  if (!deep) {
+    const dnmf::NmfOptions opt = nmf_options(args, rank);
+    opt.validate(X.rows(), X.cols());
+    X.require_nonnegative("NMF");
+    printer.note("data: " + path + " (" + std::to_string(X.rows()) + " samples x " +
+                 std::to_string(X.cols()) + " features, " +
+                 (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") + ")");
+    dnmf::NmfResult fit = dnmf::fit_nmf(X, opt, printer.callback());
+    representation = std::move(fit.H);
+    iterations = fit.iterations;
+    status = fit.status;
+    objective = fit.objective.empty() ? NAN : fit.objective.back();
+    fit_seconds = fit.seconds;
+    extra << ", \"rank\": " << rank;
+  } else {
+    dnmf::DanmfOptions o;
+    o.variant = dnmf::parse_danmf_variant(model);
+    if (const auto preset = args.get("--preset")) {
+      if (*preset != "reference") throw UsageError("--preset must be 'reference'");
+      dnmf::apply_reference_preset(o);
+    }
+    o.chain.layers = args.has("--layers")
+                         ? parse_layers(*args.get("--layers"))
+                         : (X.cols() <= 100 ? std::vector<int>{60, 50, 40} : std::vector<int>{120, 100, 80});
+    o.lambda_repulsive = args.get_double("--lambda-rep", o.lambda_repulsive);
+    o.lambda_attractive = args.get_double("--lambda-att", o.lambda_attractive);
+    o.lambda_frp = args.get_double("--lambda-frp", o.lambda_frp);
+    o.graph.n_neighbors = static_cast<int>(args.get_int("--neighbors", o.graph.n_neighbors, 1, 1 << 30));
+    o.graph.sigma = args.get_double("--sigma", o.graph.sigma);
+    if (o.graph.sigma < 0) throw UsageError("--sigma must be > 0");
+    if (const auto sym = args.get("--symmetrize")) o.graph.symmetrize = dnmf::parse_symmetrization(*sym);
+    o.chain.pretrain_iterations =
+        static_cast<int>(args.get_int("--pretrain-iter", o.chain.pretrain_iterations, 0, 100000000));
+    o.chain.pretrain_tolerance = args.get_double("--pretrain-tol", o.chain.pretrain_tolerance);
+    o.chain.max_iterations = static_cast<int>(args.get_int("--iter", o.chain.max_iterations, 0, 100000000));
+    o.chain.tolerance = args.get_double("--tol", o.chain.tolerance);
+    o.chain.w_exponent = args.get_double("--w-exponent", o.default_w_exponent());
+    o.chain.h_exponent = args.get_double("--h-exponent", o.chain.h_exponent);
+    o.chain.safeguard = !args.has("--no-safeguard");
+    o.chain.seed = seed;
+    const std::string kmeans_normalize = args.get("--kmeans-normalize", "l1");
+    if (kmeans_normalize != "l1" && kmeans_normalize != "none")
+      throw UsageError("--kmeans-normalize must be l1 or none");
+    const auto save = args.get("--save-model");
+    if (save && normalization == dnmf::Normalization::minmax_features)
+      throw UsageError("--save-model supports --normalize none, max or l2-samples");
+    o.validate(X.rows(), X.cols());
+    if (o.lambda_attractive > 0) {
+      dnmf::KnnOptions ko;
+      ko.n_neighbors = o.graph.resolved_neighbors(X.rows());
+      ko.validate(X.rows());
+    }
+    X.require_nonnegative(model);
+    std::string layers_text;
+    for (int r : o.chain.layers) {
+      if (!layers_text.empty()) layers_text += '-';
+      layers_text += std::to_string(r);
+    }
+    printer.note("data: " + path + " (" + std::to_string(X.rows()) + " samples x " +
+                 std::to_string(X.cols()) + " features, " +
+                 (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") + "), " +
+                 model + " layers " + layers_text);
+    dnmf::DanmfResult r = dnmf::fit_danmf(X, o, printer.callback());
+    if (r.affinity.rows() > 0) {
+      const auto comps = dnmf::connected_components(r.affinity);
+      if (comps.count > 1)
+        printer.note("dnmf: warning: the kNN graph has " + std::to_string(comps.count) +
+                     " connected components; consider a larger -p");
+    }
+    representation = kmeans_normalize == "l1" ? dnmf::normalize_rows_l1(r.fit.H) : r.fit.H;
+    iterations = r.fit.iterations;
+    status = r.fit.status;
+    objective = r.fit.objective.empty() ? NAN : r.fit.objective.back();
+    fit_seconds = r.fit.seconds + r.graph_seconds;
+    extra << ", \"layers\": [";
+    for (size_t i = 0; i < o.chain.layers.size(); ++i) extra << (i ? ", " : "") << o.chain.layers[i];
+    extra << "], \"lambda_rep\": "
+          << json_number(o.variant == dnmf::DanmfVariant::crfr ? o.lambda_repulsive : 0.0)
+          << ", \"lambda_att\": " << json_number(o.lambda_attractive)
+          << ", \"lambda_frp\": " << json_number(o.variant == dnmf::DanmfVariant::crfr ? o.lambda_frp : 0.0)
+          << ", \"p\": " << (o.lambda_attractive > 0 ? o.graph.resolved_neighbors(X.rows()) : 0)
+          << ", \"graph_seconds\": " << json_number(r.graph_seconds) << ", \"pretrain_iterations\": [";
+    for (size_t i = 0; i < r.fit.pretrain_iterations.size(); ++i)
+      extra << (i ? ", " : "") << r.fit.pretrain_iterations[i];
+    extra << "], \"safeguard_halvings\": " << r.fit.safeguard_halvings
+          << ", \"safeguard_rejections\": " << r.fit.safeguard_rejections;
+    char line[200];
+    std::snprintf(line, sizeof line, "  (layers %s, graph %.2fs, safeguard: %d halvings, %d rejections)",
+                  layers_text.c_str(), r.graph_seconds, r.fit.safeguard_halvings, r.fit.safeguard_rejections);
+    describe = line;
+    if (save) {
+      dnmf::io::SavedModel m;
+      m.model = model;
+      m.normalization = normalization;
+      m.divisor = divisor > 0 ? divisor : 1.0;
+      m.W = r.fit.W;
+      dnmf::io::save_model(*save, m);
+    }
+  }
 
   dnmf::KMeansOptions km;
   km.n_clusters = static_cast<int>(k);
   km.n_init = static_cast<int>(args.get_int("--kmeans-init", km.n_init, 1, 100000));
-  km.seed = opt.seed;
-  const dnmf::KMeansResult clusters = dnmf::kmeans(fit.H, km);
+  km.seed = seed;
+  const dnmf::KMeansResult clusters = dnmf::kmeans(representation, km);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (const auto out = args.get("--out")) dnmf::io::write_labels(*out, clusters.labels);
@@ -212,21 +358,19 @@ int cmd_cluster(const std::vector<std::string>& argv) {
   if (!truth.empty()) eval = dnmf::evaluate(truth, clusters.labels);
   if (args.has("--json")) {
     summary << "{\"model\": " << json_string(model) << ", \"data\": " << json_string(path)
-            << ", \"n\": " << X.rows() << ", \"d\": " << X.cols() << ", \"k\": " << k
-            << ", \"rank\": " << rank << ", \"iterations\": " << fit.iterations
-            << ", \"status\": " << json_string(dnmf::to_string(fit.status))
-            << ", \"objective\": " << json_number(fit.objective.empty() ? NAN : fit.objective.back())
-            << ", \"kmeans_inertia\": " << json_number(clusters.inertia) << ", \"seed\": " << opt.seed
-            << ", \"seconds\": " << json_number(seconds) << ", \"fit_seconds\": " << json_number(fit.seconds);
+            << ", \"n\": " << X.rows() << ", \"d\": " << X.cols() << ", \"k\": " << k << extra.str()
+            << ", \"iterations\": " << iterations << ", \"status\": " << json_string(dnmf::to_string(status))
+            << ", \"objective\": " << json_number(objective)
+            << ", \"kmeans_inertia\": " << json_number(clusters.inertia) << ", \"seed\": " << seed
+            << ", \"seconds\": " << json_number(seconds) << ", \"fit_seconds\": " << json_number(fit_seconds);
     if (!truth.empty())
       summary << ", \"acc\": " << json_number(eval.acc) << ", \"nmi\": " << json_number(eval.nmi)
               << ", \"ari\": " << json_number(eval.ari) << ", \"purity\": " << json_number(eval.purity);
     summary << "}\n";
   } else {
     char line[256];
-    std::snprintf(line, sizeof line, "%s: %d iterations (%s), objective %.6e, %.2fs\n", model.c_str(),
-                  fit.iterations, dnmf::to_string(fit.status),
-                  fit.objective.empty() ? NAN : fit.objective.back(), seconds);
+    std::snprintf(line, sizeof line, "%s: %d iterations (%s), objective %.6e, %.2fs%s\n", model.c_str(),
+                  iterations, dnmf::to_string(status), objective, seconds, describe.c_str());
     summary << line;
     if (!truth.empty()) {
       std::snprintf(line, sizeof line, "ACC %.4f  NMI %.4f  ARI %.4f  (purity %.4f)\n", eval.acc, eval.nmi,
@@ -235,6 +379,31 @@ int cmd_cluster(const std::vector<std::string>& argv) {
     }
   }
   std::cout << summary.str() << std::flush;
+  return 0;
+}
+
+int cmd_transform(const std::vector<std::string>& argv) {
+  Args args("transform",
+            {
+                {"--out", "-o", "H", "write the n x k encoding here (Matrix Market array; required)"},
+                {"--storage", "", "HOW", "auto|sparse|dense in-memory form of DATA (default auto)"},
+                {"--threads", "", "T", "OpenMP threads (default: all cores)"},
+            },
+            {"MODEL", "DATA"});
+  args.parse(argv);
+  if (args.help_requested()) {
+    std::cout << args.usage();
+    return 0;
+  }
+  if (!args.has("--out")) throw UsageError("'dnmf transform' needs --out H.mtx");
+  set_threads(args);
+  const dnmf::io::SavedModel m = dnmf::io::load_model(args.positional()[0]);
+  dnmf::DataMatrix X = load_data(args.positional()[1], args.get("--storage", "auto"));
+  const dnmf::Dense H = dnmf::io::encode(m, X);
+  dnmf::io::write_matrix_market(*args.get("--out"), H,
+                                "dnmf " + std::string(kVersion) + " transform: " + m.model + " encoding of " +
+                                    args.positional()[1] + " (one row per sample)");
+  std::cout << "wrote " << *args.get("--out") << ": " << H.rows() << " x " << H.cols() << "\n";
   return 0;
 }
 
@@ -301,6 +470,160 @@ int cmd_eval(const std::vector<std::string>& argv) {
   return 0;
 }
 
+int cmd_knn(const std::vector<std::string>& argv) {
+  Args args("knn",
+            {
+                {"--neighbors", "-p", "P", "neighbours per sample (default floor(ln n) + 1)"},
+                {"--weights", "", "W", "heat|binary|self-tuning (default heat)"},
+                {"--sigma", "", "S", "heat-kernel sigma (default: sigma^2 = mean squared kNN distance)"},
+                {"--self-tuning-neighbor", "", "M", "m for self-tuning weights (default 7)"},
+                {"--symmetrize", "", "HOW", "max|mean|mutual|none (default max)"},
+                {"--method", "", "M",
+                 "auto|kd-tree|brute-force (default auto: kd-tree for d <= 8, brute force for d > 32, timed "
+                 "in between)"},
+                {"--out", "-o", "GRAPH", "write the n x n graph here (Matrix Market coordinate; required)"},
+                {"--storage", "", "HOW", "auto|sparse|dense in-memory form of DATA (default auto)"},
+                {"--threads", "", "T", "OpenMP threads (default: all cores)"},
+                {"--json", "", "", "print one JSON summary object on stdout"},
+                {"--quiet", "-q", "", "no progress on stderr"},
+            },
+            {"DATA"});
+  args.parse(argv);
+  if (args.help_requested()) {
+    std::cout << args.usage();
+    return 0;
+  }
+  if (!args.has("--out")) throw UsageError("'dnmf knn' needs --out GRAPH.mtx");
+  set_threads(args);
+  ProgressPrinter printer(args.has("--quiet"));
+  const std::string path = args.positional()[0];
+  const auto start = std::chrono::steady_clock::now();
+  const dnmf::DataMatrix X = load_data(path, args.get("--storage", "auto"));
+  dnmf::AffinityOptions opt;
+  opt.n_neighbors = static_cast<int>(args.get_int("--neighbors", 0, 1, 1 << 30));
+  opt.weights = dnmf::parse_affinity_weights(args.get("--weights", "heat"));
+  opt.sigma = args.get_double("--sigma", 0.0);
+  if (opt.sigma < 0) throw UsageError("--sigma must be > 0");
+  opt.self_tuning_neighbor = static_cast<int>(args.get_int("--self-tuning-neighbor", 7, 1, 1 << 30));
+  opt.symmetrize = dnmf::parse_symmetrization(args.get("--symmetrize", "max"));
+  opt.method = dnmf::parse_knn_method(args.get("--method", "auto"));
+  const int p = opt.resolved_neighbors(X.rows());
+  dnmf::KnnOptions ko;
+  ko.n_neighbors = p;
+  ko.method = opt.method;
+  ko.validate(X.rows());
+  printer.note("knn: " + std::to_string(X.rows()) + " samples x " + std::to_string(X.cols()) +
+               " features, p = " + std::to_string(p) + ", method " + dnmf::to_string(opt.method));
+  const dnmf::KnnResult neighbours = dnmf::knn(X, ko);
+  const dnmf::KnnMethod method = neighbours.method_used;
+  const double knn_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const dnmf::Csr graph = dnmf::affinity_from_knn(neighbours, opt);
+  const dnmf::Components components = dnmf::connected_components(graph);
+  if (components.count > 1)
+    std::cerr << "dnmf: warning: the kNN graph has " << components.count
+              << " connected components; graph regularisers cannot link them (consider a larger -p)\n";
+  dnmf::io::write_matrix_market(
+      *args.get("--out"), graph,
+      "dnmf " + std::string(kVersion) + " knn graph of " + path + ": p = " + std::to_string(p) +
+          ", weights " + args.get("--weights", "heat") + ", symmetrize " + args.get("--symmetrize", "max"));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (args.has("--json"))
+    std::cout << "{\"n\": " << X.rows() << ", \"d\": " << X.cols() << ", \"p\": " << p
+              << ", \"method\": " << json_string(dnmf::to_string(method)) << ", \"edges\": " << graph.nnz()
+              << ", \"components\": " << components.count << ", \"knn_seconds\": " << json_number(knn_seconds)
+              << ", \"seconds\": " << json_number(seconds) << "}\n";
+  else
+    std::cout << "wrote " << *args.get("--out") << ": " << X.rows() << " nodes, " << graph.nnz()
+              << " stored entries, " << components.count << " component(s), method "
+              << dnmf::to_string(method) << ", " << seconds << " s\n";
+  return 0;
+}
+
+int cmd_graph(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0] != "stats") {
+    if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
+      std::cout << "usage: dnmf graph stats EDGES [options]\n";
+      return 0;
+    }
+    throw UsageError("'dnmf graph' expects the subcommand 'stats' (usage: dnmf graph stats EDGES)");
+  }
+  Args args("graph stats",
+            {
+                {"--directed", "", "", "read the edges as directed (default undirected)"},
+                {"--one-based", "", "", "node ids start at 1 (default 0)"},
+                {"--top", "", "N", "how many top PageRank nodes to list (default 10)"},
+                {"--threads", "", "T", "OpenMP threads (default: all cores)"},
+                {"--json", "", "", "print one JSON object on stdout"},
+            },
+            {"EDGES"});
+  args.parse(std::vector<std::string>(argv.begin() + 1, argv.end()));
+  if (args.help_requested()) {
+    std::cout << args.usage();
+    return 0;
+  }
+  set_threads(args);
+  dnmf::io::EdgeListOptions eo;
+  eo.directed = args.has("--directed");
+  eo.one_based = args.has("--one-based");
+  const std::string path = args.positional()[0];
+  const dnmf::Csr A = dnmf::io::read_edge_list(path, eo);
+  const dnmf::Index n = A.rows();
+  const dnmf::Index edges = eo.directed ? A.nnz() : A.nnz() / 2;
+  const dnmf::Components components = dnmf::connected_components(A);
+  dnmf::Vector out_degree(n), in_degree = dnmf::Vector::Zero(n);
+  for (dnmf::Index i = 0; i < n; ++i)
+    out_degree(i) = static_cast<double>(A.row_ptr()[i + 1] - A.row_ptr()[i]);
+  for (auto c : A.col_idx()) in_degree(c) += 1;
+  const auto pr = dnmf::pagerank(A);
+  const int top = static_cast<int>(std::min<long long>(args.get_int("--top", 10, 0, 1 << 30), n));
+  std::vector<dnmf::Index> order(static_cast<size_t>(n));
+  for (dnmf::Index i = 0; i < n; ++i) order[static_cast<size_t>(i)] = i;
+  std::partial_sort(order.begin(), order.begin() + top, order.end(), [&](dnmf::Index a, dnmf::Index b) {
+    return pr.scores(a) != pr.scores(b) ? pr.scores(a) > pr.scores(b) : a < b;
+  });
+  const auto summary = [&](const dnmf::Vector& d) {
+    std::vector<double> v(d.data(), d.data() + d.size());
+    std::sort(v.begin(), v.end());
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "min %g, median %g, mean %.3f, max %g", v.empty() ? 0 : v.front(),
+                  v.empty() ? 0 : v[v.size() / 2], d.size() ? d.mean() : 0.0, v.empty() ? 0 : v.back());
+    return std::string(buffer);
+  };
+  dnmf::Index isolated = 0;
+  for (dnmf::Index i = 0; i < n; ++i) isolated += (out_degree(i) + in_degree(i) == 0);
+  if (args.has("--json")) {
+    std::cout << "{\"nodes\": " << n << ", \"edges\": " << edges
+              << ", \"directed\": " << (eo.directed ? "true" : "false")
+              << ", \"components\": " << components.count << ", \"isolated\": " << isolated
+              << ", \"mean_out_degree\": " << json_number(out_degree.mean())
+              << ", \"max_out_degree\": " << json_number(out_degree.maxCoeff())
+              << ", \"max_in_degree\": " << json_number(in_degree.maxCoeff()) << ", \"pagerank_top\": [";
+    for (int t = 0; t < top; ++t)
+      std::cout << (t ? ", " : "") << "{\"node\": " << order[static_cast<size_t>(t)]
+                << ", \"score\": " << json_number(pr.scores(order[static_cast<size_t>(t)])) << "}";
+    std::cout << "]}\n";
+    return 0;
+  }
+  std::cout << "graph: " << path << "\n"
+            << "nodes: " << n << "\nedges: " << edges << (eo.directed ? " (directed)" : " (undirected)")
+            << "\n"
+            << "components: " << components.count << (eo.directed ? " (weakly connected)" : "") << "\n"
+            << "isolated nodes: " << isolated << "\n";
+  if (eo.directed)
+    std::cout << "out-degree: " << summary(out_degree) << "\nin-degree: " << summary(in_degree) << "\n";
+  else
+    std::cout << "degree: " << summary(out_degree) << "\n";
+  std::cout << "pagerank (damping 0.85, " << pr.iterations << " iterations"
+            << (pr.converged ? "" : ", NOT converged") << "), top " << top << ":\n";
+  for (int t = 0; t < top; ++t) {
+    char line[96];
+    std::snprintf(line, sizeof line, "  %8lld  %.6f\n", static_cast<long long>(order[static_cast<size_t>(t)]),
+                  pr.scores(order[static_cast<size_t>(t)]));
+    std::cout << line;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -315,6 +638,9 @@ int main(int argc, char** argv) {
     if (command == "cluster") return cmd_cluster(args);
     if (command == "factorize") return cmd_factorize(args);
     if (command == "eval") return cmd_eval(args);
+    if (command == "knn") return cmd_knn(args);
+    if (command == "transform") return cmd_transform(args);
+    if (command == "graph") return cmd_graph(args);
     if (command == "version" || command == "--version") {
       std::cout << "dnmf " << kVersion << "\n";
       return 0;
@@ -323,7 +649,8 @@ int main(int argc, char** argv) {
       std::cout << kTopUsage;
       return 0;
     }
-    throw UsageError("unknown command '" + command + "' (commands: cluster, factorize, eval, version)");
+    throw UsageError("unknown command '" + command +
+                     "' (commands: cluster, factorize, eval, knn, graph, version)");
   } catch (const UsageError& e) {
     std::cerr << "dnmf: " << e.what() << "\n";
     return 2;

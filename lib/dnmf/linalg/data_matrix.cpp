@@ -47,7 +47,12 @@ void DataMatrix::times(const Dense& M, Dense& out) const {
 }
 
 void DataMatrix::transpose_times(const Dense& M, Dense& out) const {
-  if (is_sparse())
+  // Scattering rows of X reads M once, in order; the CSR of Xᵀ gathers rows of M at
+  // random, which is slow once M (n×k) outgrows the caches. The scatter needs up to
+  // 16 partial d×k results, so it is used while those stay within 256 MB.
+  if (is_sparse() && cols() * M.cols() <= (Index{1} << 21))
+    csr_transpose_times_dense(std::get<Csr>(x_), M, out);
+  else if (is_sparse())
     csr_times_dense(xt_, M, out);
   else
     dense_transpose_times(*dense(), M, out);

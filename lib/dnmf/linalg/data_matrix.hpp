@@ -47,6 +47,7 @@ class DataMatrix {
   void normalize(Normalization how);
 
   const Csr* sparse() const { return std::get_if<Csr>(&x_); }
+  const Csr* sparse_transpose() const { return is_sparse() ? &xt_ : nullptr; }  ///< Xᵀ (d×n) of sparse X
   const Dense* dense() const { return std::get_if<Dense>(&x_); }
   Dense to_dense() const;  ///< for tests and small data
 

@@ -22,12 +22,28 @@ void csr_times_dense(const Csr& A, const Dense& B, Dense& out) {
   const auto& rp = A.row_ptr();
   const auto& ci = A.col_idx();
   const auto& v = A.values();
+  const double* b = Bt.data();
 // Small products are not worth a fork/join (which costs milliseconds on a loaded machine).
 #pragma omp parallel for schedule(dynamic, 256) if (A.nnz() * k > 200000)
   for (Index i = 0; i < m; ++i) {
-    auto c = Ct.col(i);
-    c.setZero();
-    for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p) c.noalias() += v[p] * Bt.col(ci[p]);
+    double* c = Ct.data() + i * k;
+    std::fill(c, c + k, 0.0);
+    Csr::Offset p = rp[i];
+    // Two stored entries per pass halve the loads and stores of the output row; the
+    // summation order is fixed by the row alone, so threads never change the result.
+    for (; p + 1 < rp[i + 1]; p += 2) {
+      const double v0 = v[p], v1 = v[p + 1];
+      const double* b0 = b + static_cast<Index>(ci[p]) * k;
+      const double* b1 = b + static_cast<Index>(ci[p + 1]) * k;
+#pragma omp simd
+      for (Index j = 0; j < k; ++j) c[j] += v0 * b0[j] + v1 * b1[j];
+    }
+    if (p < rp[i + 1]) {
+      const double v0 = v[p];
+      const double* b0 = b + static_cast<Index>(ci[p]) * k;
+#pragma omp simd
+      for (Index j = 0; j < k; ++j) c[j] += v0 * b0[j];
+    }
   }
   out = Ct.transpose();
 }
@@ -62,6 +78,35 @@ void dense_times(const Dense& A, const Dense& B, Dense& out) {
     const Index begin = block_begin(A.rows(), blocks, b), end = block_begin(A.rows(), blocks, b + 1);
     out.middleRows(begin, end - begin).noalias() = A.middleRows(begin, end - begin) * B;
   }
+}
+
+void csr_transpose_times_dense(const Csr& A, const Dense& B, Dense& out) {
+  if (A.rows() != B.rows()) throw InvalidOption("csr_transpose_times_dense: shapes do not conform");
+  const Index n = A.cols(), k = B.cols();
+  const Index blocks = block_count(A.rows());
+  const Dense Bt = B.transpose();  // row i of B is a contiguous column
+  std::vector<Dense> partial(static_cast<size_t>(blocks));
+  const auto& rp = A.row_ptr();
+  const auto& ci = A.col_idx();
+  const auto& v = A.values();
+#pragma omp parallel for schedule(dynamic, 1) if (blocks > 1 && A.nnz() * k > 200000)
+  for (Index b = 0; b < blocks; ++b) {
+    Dense& part = partial[static_cast<size_t>(b)];
+    part.setZero(k, n);  // column f accumulates row f of the result
+    const Index begin = block_begin(A.rows(), blocks, b), end = block_begin(A.rows(), blocks, b + 1);
+    double* out_rows = part.data();
+    for (Index i = begin; i < end; ++i) {
+      const double* bi = Bt.data() + i * k;
+      for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p) {
+        double* c = out_rows + static_cast<Index>(ci[p]) * k;
+        const double vp = v[p];
+#pragma omp simd
+        for (Index j = 0; j < k; ++j) c[j] += vp * bi[j];
+      }
+    }
+  }
+  for (Index b = 1; b < blocks; ++b) partial[0] += partial[static_cast<size_t>(b)];
+  out = partial[0].transpose();
 }
 
 void dense_transpose_times(const Dense& A, const Dense& B, Dense& out) {

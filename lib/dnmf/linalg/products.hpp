@@ -11,6 +11,13 @@ namespace dnmf {
 void csr_times_dense(const Csr& A, const Dense& B, Dense& out);
 Dense csr_times_dense(const Csr& A, const Dense& B);
 
+/// out = Aᵀ·B for CSR A (m×n) and dense B (m×k) without a transpose of A: rows of A
+/// are scattered into per-block partial results (n×k each, at most 16 blocks, count
+/// fixed by m) summed in block order, so the result does not depend on the thread
+/// count. Reads A and B once, sequentially: faster than (Aᵀ as CSR)·B when B is too
+/// large for the caches. O(nnz(A)·k) time, O(blocks·n·k) extra memory.
+void csr_transpose_times_dense(const Csr& A, const Dense& B, Dense& out);
+
 /// out = A·B for dense A (m×n), B (n×k): row blocks of A in parallel, each a
 /// single-threaded Eigen GEMM. O(m·n·k).
 ///

@@ -1,0 +1,423 @@
+#include "dnmf/graph/knn.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <nanoflann.hpp>
+#include <queue>
+#include <string>
+#include <utility>
+
+#include "dnmf/core/error.hpp"
+
+namespace dnmf {
+
+namespace {
+/// Dimension bands of the automatic choice: KD-tree up to kKdTreeAlways, brute force
+/// above kBruteForceAlways, a timing probe in between.
+constexpr Index kKdTreeAlways = 8;
+constexpr Index kBruteForceAlways = 32;
+}  // namespace
+
+void KnnOptions::validate(Index n_points) const {
+  if (n_neighbors < 1 || n_neighbors > n_points - 1)
+    throw InvalidOption("n_neighbors = " + std::to_string(n_neighbors) +
+                        " must satisfy 1 <= n_neighbors <= n − 1 = " + std::to_string(n_points - 1));
+}
+
+const char* to_string(KnnMethod method) {
+  switch (method) {
+    case KnnMethod::automatic:
+      return "auto";
+    case KnnMethod::kd_tree:
+      return "kd-tree";
+    case KnnMethod::brute_force:
+      return "brute-force";
+  }
+  return "unknown";
+}
+
+KnnMethod parse_knn_method(const std::string& name) {
+  if (name == "auto") return KnnMethod::automatic;
+  if (name == "kd-tree") return KnnMethod::kd_tree;
+  if (name == "brute-force") return KnnMethod::brute_force;
+  throw InvalidOption("unknown kNN method '" + name + "' (expected auto, kd-tree or brute-force)");
+}
+
+KnnMethod choose_knn_method(Index n, Index d, bool /*sparse*/) {
+  // KD-trees prune well only in low dimension: on uniform random data at d = 16 a
+  // tree query already visits most leaves and is ~8x slower than the GEMM-based brute
+  // force (bench/knn). Real data of moderate d often has a low intrinsic dimension,
+  // where the tree wins, so between the two bands knn() times a sample of both.
+  if (d <= kKdTreeAlways || n < 2048) return d <= 16 ? KnnMethod::kd_tree : KnnMethod::brute_force;
+  if (d > kBruteForceAlways) return KnnMethod::brute_force;
+  return KnnMethod::automatic;  // decided by the timing probe in knn()
+}
+
+namespace {
+
+using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// A candidate neighbour; ordered by (distance, index).
+struct Candidate {
+  double distance;
+  std::int32_t index;
+  bool operator<(const Candidate& o) const {
+    return distance != o.distance ? distance < o.distance : index < o.index;
+  }
+};
+
+/// Exact squared distance, summed in feature order (identical to nanoflann's L2_Simple).
+double exact_distance(const double* a, const double* b, Index d) {
+  double s = 0;
+  for (Index f = 0; f < d; ++f) {
+    const double diff = a[f] - b[f];
+    s += diff * diff;
+  }
+  return s;
+}
+
+void store(KnnResult& r, Index i, std::vector<Candidate>& c) {
+  std::sort(c.begin(), c.end());
+  for (int j = 0; j < r.k; ++j) {
+    r.indices[static_cast<size_t>(i * r.k + j)] = c[j].index;
+    r.squared_distances[static_cast<size_t>(i * r.k + j)] = c[j].distance;
+  }
+}
+
+// ------------------------------------------------------------------ KD-tree
+
+struct RowAdaptor {
+  const RowMajor& points;
+  size_t kdtree_get_point_count() const { return static_cast<size_t>(points.rows()); }
+  double kdtree_get_pt(size_t idx, size_t dim) const {
+    return points(static_cast<Index>(idx), static_cast<Index>(dim));
+  }
+  template <class Box>
+  bool kdtree_get_bbox(Box&) const {
+    return false;
+  }
+};
+
+using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, RowAdaptor>, RowAdaptor,
+                                                 -1, std::uint32_t>;
+
+/// The tree over the rows of `points` (which must outlive it). O(n log n · d).
+struct KdIndex {
+  RowAdaptor adaptor;
+  Tree tree;
+  explicit KdIndex(const RowMajor& points)
+      : adaptor{points},
+        tree(static_cast<int>(points.cols()), adaptor, nanoflann::KDTreeSingleIndexAdaptorParams(20)) {
+    tree.buildIndex();
+  }
+};
+
+/// Exact neighbours of point i by the tree, sorted, into c.
+void kd_query(const RowMajor& points, const Tree& tree, Index i, int k, std::vector<std::uint32_t>& ids,
+              std::vector<double>& dist, std::vector<Candidate>& c) {
+  const Index n = points.rows(), d = points.cols();
+  // nanoflann keeps a point only if strictly closer than the current k-th, so a
+  // tie at the boundary may be dropped. Query m results; when the m-th is no
+  // farther than the k-th non-self one, ties may be missing: double m and retry.
+  size_t m = static_cast<size_t>(k) + 1;
+  for (;;) {
+    m = std::min(m, static_cast<size_t>(n));
+    ids.resize(m);
+    dist.resize(m);
+    const size_t found = tree.knnSearch(points.row(i).data(), m, ids.data(), dist.data());
+    c.clear();
+    for (size_t j = 0; j < found; ++j)
+      if (static_cast<Index>(ids[j]) != i)
+        c.push_back({exact_distance(points.row(i).data(), points.row(ids[j]).data(), d),
+                     static_cast<std::int32_t>(ids[j])});
+    std::sort(c.begin(), c.end());
+    const bool complete = found == static_cast<size_t>(n) ||
+                          (static_cast<int>(c.size()) >= k && dist[found - 1] > c[k - 1].distance);
+    if (complete) return;
+    m *= 2;
+  }
+}
+
+void knn_kd_tree(const RowMajor& points, const Tree& tree, KnnResult& r) {
+  const Index n = points.rows();
+#pragma omp parallel
+  {
+    std::vector<std::uint32_t> ids;
+    std::vector<double> dist;
+    std::vector<Candidate> c;
+#pragma omp for schedule(dynamic, 256)
+    for (Index i = 0; i < n; ++i) {
+      kd_query(points, tree, i, r.k, ids, dist, c);
+      store(r, i, c);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ brute force, dense
+
+/// Keeps the `capacity` best candidates seen so far (a max-heap on (distance, index)).
+class TopList {
+ public:
+  explicit TopList(size_t capacity) : capacity_(capacity) { heap_.reserve(capacity); }
+  void clear() { heap_.clear(); }
+  void offer(double distance, std::int32_t index) {
+    const Candidate c{distance, index};
+    if (heap_.size() < capacity_) {
+      heap_.push_back(c);
+      std::push_heap(heap_.begin(), heap_.end());
+    } else if (c < heap_.front()) {
+      std::pop_heap(heap_.begin(), heap_.end());
+      heap_.back() = c;
+      std::push_heap(heap_.begin(), heap_.end());
+    }
+  }
+  bool full() const { return heap_.size() == capacity_; }
+  double worst() const { return heap_.front().distance; }
+  const std::vector<Candidate>& items() const { return heap_; }
+
+ private:
+  size_t capacity_;
+  std::vector<Candidate> heap_;
+};
+
+/// Exact scan of one query against all points (fallback when rounding could hide a
+/// neighbour). O(n·d).
+void exact_scan(const RowMajor& points, Index i, int k, std::vector<Candidate>& out) {
+  TopList top(static_cast<size_t>(k));
+  for (Index j = 0; j < points.rows(); ++j)
+    if (j != i)
+      top.offer(exact_distance(points.row(i).data(), points.row(j).data(), points.cols()),
+                static_cast<std::int32_t>(j));
+  out = top.items();
+}
+
+/// Dense brute force over the upper triangle of the block distance matrix. Points are
+/// cut into blocks of kBlock; for each pair of blocks (a, b) with b >= a one GEMM gives
+/// the tile −2·X_a·X_bᵀ, whose entries are offered both to the candidate lists of block
+/// a's points (rows) and to those of block b's points (columns). Symmetry halves the
+/// flops: n²·d in total instead of 2n²·d. A thread owns the lists of the block pairs it
+/// schedules by their first block; the column offers lock the second block's lists
+/// (one mutex per block, held for kBlock² heap offers against a kBlock²·d GEMM).
+/// The lists keep the best k + 1 + slack by (distance, index), a total order, so the
+/// result does not depend on the order of the offers or on the thread count.
+/// Memory: O(threads·kBlock² + n·(k + slack)).
+void knn_brute_dense(const RowMajor& points, KnnResult& r) {
+  const Index n = points.rows(), d = points.cols();
+  const Vector norms = points.rowwise().squaredNorm();
+  const double max_norm = n ? norms.maxCoeff() : 0.0;
+  // Candidates beyond k absorb rounding of the GEMM distances; each result is then
+  // certified with a rounding bound, or recomputed by an exact scan.
+  const int slack = 8;
+  const size_t capacity = static_cast<size_t>(std::min<Index>(n, r.k + 1 + slack));
+  constexpr Index kBlock = 256;
+  const Index blocks = (n + kBlock - 1) / kBlock;
+  std::vector<TopList> tops(static_cast<size_t>(n), TopList(capacity));
+  std::vector<std::mutex> locks(static_cast<size_t>(blocks));
+  // All block pairs (a, b) with b >= a; each is one equal-sized piece of work.
+  std::vector<std::pair<Index, Index>> pairs;
+  pairs.reserve(static_cast<size_t>(blocks * (blocks + 1) / 2));
+  for (Index a = 0; a < blocks; ++a)
+    for (Index b = a; b < blocks; ++b) pairs.emplace_back(a, b);
+#pragma omp parallel
+  {
+    Dense tile;  // kBlock × kBlock of qᵀx
+#pragma omp for schedule(dynamic, 1)
+    for (size_t t = 0; t < pairs.size(); ++t) {
+      const auto [a, b] = pairs[t];
+      const Index a0 = a * kBlock, an = std::min(kBlock, n - a0);
+      const Index b0 = b * kBlock, bn = std::min(kBlock, n - b0);
+      // ‖q − x‖² = ‖q‖² + ‖x‖² − 2 qᵀx for a whole tile with one GEMM.
+      tile.noalias() = points.middleRows(a0, an) * points.middleRows(b0, bn).transpose();
+      {
+        std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(a)]);
+        for (Index i = 0; i < an; ++i) {
+          TopList& top = tops[static_cast<size_t>(a0 + i)];
+          const double qi = norms(a0 + i);
+          for (Index j = 0; j < bn; ++j)
+            if (a != b || i != j)
+              top.offer(qi + norms(b0 + j) - 2.0 * tile(i, j), static_cast<std::int32_t>(b0 + j));
+        }
+      }
+      if (a != b) {
+        std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(b)]);
+        for (Index j = 0; j < bn; ++j) {
+          TopList& top = tops[static_cast<size_t>(b0 + j)];
+          const double qj = norms(b0 + j);
+          for (Index i = 0; i < an; ++i)
+            top.offer(qj + norms(a0 + i) - 2.0 * tile(i, j), static_cast<std::int32_t>(a0 + i));
+        }
+      }
+    }
+    std::vector<Candidate> c;
+#pragma omp for schedule(dynamic, 256)
+    for (Index i = 0; i < n; ++i) {
+      TopList& top = tops[static_cast<size_t>(i)];
+      c.clear();
+      for (const auto& cand : top.items())
+        c.push_back({exact_distance(points.row(i).data(), points.row(cand.index).data(), d), cand.index});
+      std::sort(c.begin(), c.end());
+      // Any point outside the list has approximate distance >= worst(); its exact
+      // distance differs by at most `bound` (GEMM rounding), so if worst() − bound
+      // exceeds the exact k-th distance nothing outside can belong to the answer.
+      const double bound = 4.0 * (static_cast<double>(d) + 2.0) * std::numeric_limits<double>::epsilon() *
+                           (norms(i) + max_norm);
+      const bool certified = static_cast<Index>(top.items().size()) >= n - 1 ||
+                             (top.full() && top.worst() - bound > c[r.k - 1].distance);
+      if (!certified) exact_scan(points, i, r.k, c);
+      store(r, i, c);
+      top = TopList(0);  // release the list's memory
+    }
+  }
+}
+
+// ------------------------------------------------------------------ brute force, sparse
+
+/// Exact squared distance between sparse rows i and j by merging their entries.
+double sparse_distance(const Csr& x, Index i, Index j) {
+  const auto& rp = x.row_ptr();
+  const auto& ci = x.col_idx();
+  const auto& v = x.values();
+  double s = 0;
+  Csr::Offset p = rp[i], q = rp[j];
+  const Csr::Offset pe = rp[i + 1], qe = rp[j + 1];
+  while (p < pe || q < qe) {
+    double diff;
+    if (q >= qe || (p < pe && ci[p] < ci[q]))
+      diff = v[p++];
+    else if (p >= pe || ci[q] < ci[p])
+      diff = -v[q++];
+    else
+      diff = v[p++] - v[q++];
+    s += diff * diff;
+  }
+  return s;
+}
+
+void knn_brute_sparse(const Csr& x, KnnResult& r) {
+  const Index n = x.rows();
+  const Csr xt = x.transpose();  // feature → samples (inverted index), O(nnz)
+  const Vector norms = x.row_squared_norms();
+  const double max_norm = n ? norms.maxCoeff() : 0.0;
+  const auto& rp = x.row_ptr();
+  const auto& ci = x.col_idx();
+  const auto& v = x.values();
+  const int slack = 8;
+  const size_t capacity = static_cast<size_t>(std::min<Index>(n - 1, r.k + slack));
+#pragma omp parallel
+  {
+    std::vector<double> dot(static_cast<size_t>(n), 0.0);
+    std::vector<std::int32_t> touched;
+    std::vector<Candidate> c;
+    TopList top(capacity);
+#pragma omp for schedule(dynamic, 64)
+    for (Index i = 0; i < n; ++i) {
+      // Sparse dot products of row i with every row through the inverted index.
+      touched.clear();
+      for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p) {
+        const Index f = ci[p];
+        for (Csr::Offset q = xt.row_ptr()[f]; q < xt.row_ptr()[f + 1]; ++q) {
+          const std::int32_t j = xt.col_idx()[q];
+          if (dot[j] == 0.0) touched.push_back(j);
+          dot[j] += v[p] * xt.values()[q];
+        }
+      }
+      top.clear();
+      for (Index j = 0; j < n; ++j)
+        if (j != i) top.offer(norms(i) + norms(j) - 2.0 * dot[j], static_cast<std::int32_t>(j));
+      for (std::int32_t j : touched) dot[j] = 0.0;
+      c.clear();
+      for (const auto& cand : top.items()) c.push_back({sparse_distance(x, i, cand.index), cand.index});
+      std::sort(c.begin(), c.end());
+      // Same certification as the dense path: rounding of the expansion is bounded.
+      const double bound = 8.0 * std::numeric_limits<double>::epsilon() * (norms(i) + max_norm) *
+                           static_cast<double>(rp[i + 1] - rp[i] + 2);
+      const bool certified =
+          static_cast<Index>(c.size()) >= n - 1 || top.worst() - bound > c[r.k - 1].distance;
+      if (!certified) {
+        TopList all(static_cast<size_t>(r.k));
+        for (Index j = 0; j < n; ++j)
+          if (j != i) all.offer(sparse_distance(x, i, j), static_cast<std::int32_t>(j));
+        c = all.items();
+      }
+      store(r, i, c);
+    }
+  }
+}
+
+/// Seconds for one kBlock×kBlock brute-force tile (GEMM and candidate offers) on this
+/// thread; the best of three repetitions.
+double time_brute_tile(const RowMajor& points, int k) {
+  const Index b = std::min<Index>(256, points.rows());
+  const Vector norms = points.topRows(b).rowwise().squaredNorm();
+  std::vector<TopList> tops(static_cast<size_t>(b), TopList(static_cast<size_t>(k + 9)));
+  Dense tile;
+  double best = std::numeric_limits<double>::infinity();
+  for (int rep = 0; rep < 3; ++rep) {
+    const auto start = std::chrono::steady_clock::now();
+    tile.noalias() = points.topRows(b) * points.topRows(b).transpose();
+    for (Index i = 0; i < b; ++i)
+      for (Index j = 0; j < b; ++j)
+        tops[static_cast<size_t>(i)].offer(norms(i) + norms(j) - 2.0 * tile(i, j),
+                                           static_cast<std::int32_t>(j));
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
+/// Mean seconds per tree query on this thread, over queries spread across the data.
+double time_kd_query(const RowMajor& points, const Tree& tree, int k) {
+  const Index n = points.rows(), samples = std::min<Index>(256, n);
+  std::vector<std::uint32_t> ids;
+  std::vector<double> dist;
+  std::vector<Candidate> c;
+  const auto start = std::chrono::steady_clock::now();
+  for (Index s = 0; s < samples; ++s) kd_query(points, tree, s * (n / samples), k, ids, dist, c);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+         static_cast<double>(samples);
+}
+
+}  // namespace
+
+KnnResult knn(const DataMatrix& X, const KnnOptions& options) {
+  const Index n = X.rows(), d = X.cols();
+  options.validate(n);
+  if (n > std::numeric_limits<std::int32_t>::max())
+    throw InvalidOption("kNN supports at most 2^31 − 1 points");
+  KnnResult r;
+  r.n = n;
+  r.k = options.n_neighbors;
+  r.indices.resize(static_cast<size_t>(n * r.k));
+  r.squared_distances.resize(static_cast<size_t>(n * r.k));
+  r.method_used =
+      options.method == KnnMethod::automatic ? choose_knn_method(n, d, X.is_sparse()) : options.method;
+  // Sparse rows are searched in place when d is large; for d <= 32 a dense copy costs
+  // at most 32 doubles per row and enables both dense paths.
+  if (r.method_used == KnnMethod::brute_force && X.is_sparse() && d > kBruteForceAlways) {
+    knn_brute_sparse(*X.sparse(), r);
+    return r;
+  }
+  // Row-major copy: each point's coordinates are contiguous (O(n·d) memory, the
+  // size of the data itself when dense).
+  const RowMajor points = X.is_sparse() ? RowMajor(X.sparse()->to_dense()) : RowMajor(*X.dense());
+  std::unique_ptr<KdIndex> index;
+  if (r.method_used != KnnMethod::brute_force) index = std::make_unique<KdIndex>(points);
+  if (r.method_used == KnnMethod::automatic) {
+    // Timing probe (a few milliseconds): predicted single-thread time of all n tree
+    // queries against all brute-force tiles. Both methods return identical results,
+    // so the choice affects speed only.
+    const Index blocks = (n + 255) / 256;
+    const double kd = time_kd_query(points, index->tree, r.k) * static_cast<double>(n);
+    const double brute = time_brute_tile(points, r.k) * static_cast<double>(blocks * (blocks + 1) / 2);
+    r.method_used = kd <= brute ? KnnMethod::kd_tree : KnnMethod::brute_force;
+  }
+  if (r.method_used == KnnMethod::kd_tree)
+    knn_kd_tree(points, index->tree, r);
+  else
+    knn_brute_dense(points, r);
+  return r;
+}
+
+}  // namespace dnmf

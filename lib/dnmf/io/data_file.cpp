@@ -1,0 +1,29 @@
+#include "dnmf/io/data_file.hpp"
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/io/matrix_market.hpp"
+
+namespace dnmf::io {
+
+DataMatrix read_data(const std::string& path, Storage storage) {
+  auto any = read_matrix_market_any(path);
+  if (auto* csr = std::get_if<Csr>(&any)) {
+    const double cells = static_cast<double>(csr->rows()) * static_cast<double>(csr->cols());
+    if (storage == Storage::dense ||
+        (storage == Storage::automatic && static_cast<double>(csr->nnz()) >= 0.25 * cells))
+      return DataMatrix(csr->to_dense());
+    return DataMatrix(std::move(*csr));
+  }
+  auto& dense = std::get<Dense>(any);
+  if (storage == Storage::sparse) return DataMatrix(Csr::from_dense(dense));
+  return DataMatrix(std::move(dense));
+}
+
+Storage parse_storage(const std::string& name) {
+  if (name == "auto") return Storage::automatic;
+  if (name == "sparse") return Storage::sparse;
+  if (name == "dense") return Storage::dense;
+  throw InvalidOption("storage must be auto, sparse or dense (got '" + name + "')");
+}
+
+}  // namespace dnmf::io

@@ -1,0 +1,173 @@
+#include "dnmf/io/model_file.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/io/atomic_file.hpp"
+#include "dnmf/io/text_reader.hpp"
+#include "dnmf/models/deep_chain.hpp"
+
+namespace dnmf::io {
+
+void save_model(const std::string& path, const SavedModel& model) {
+  if (model.W.empty()) throw InvalidOption("save_model: the model has no layers");
+  if (model.normalization == Normalization::minmax_features)
+    throw InvalidOption("saved models support --normalize none, max or l2-samples (not minmax-features)");
+  for (size_t i = 1; i < model.W.size(); ++i)
+    if (model.W[i].rows() != model.W[i - 1].cols())
+      throw InvalidOption("save_model: layer shapes do not chain");
+  write_file_atomically(path, [&](std::ostream& out) {
+    out << "dnmf-model 1\nmodel " << model.model << "\nnormalize " << to_string(model.normalization);
+    if (model.normalization == Normalization::max) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, " %.17g", model.divisor);
+      out << buffer;
+    }
+    out << "\nlayers " << model.W.size();
+    for (const Dense& w : model.W) out << ' ' << w.cols();
+    out << '\n';
+    char buffer[32];
+    for (size_t i = 0; i < model.W.size(); ++i) {
+      const Dense& w = model.W[i];
+      out << "W " << i + 1 << ' ' << w.rows() << ' ' << w.cols() << '\n';
+      for (Index r = 0; r < w.rows(); ++r) {
+        for (Index c = 0; c < w.cols(); ++c) {
+          std::snprintf(buffer, sizeof buffer, c ? " %.17g" : "%.17g", w(r, c));
+          out << buffer;
+        }
+        out << '\n';
+      }
+    }
+    out << "end\n";
+  });
+}
+
+namespace {
+
+class ModelParser {
+ public:
+  explicit ModelParser(const std::string& path) : in_(path) {}
+
+  [[noreturn]] void fail(const std::string& problem) const {
+    throw InputError(in_.path(), in_.line_number(), problem);
+  }
+
+  /// Next line split into words; fails at end of file with `expected` in the message.
+  std::vector<std::string> words(const std::string& expected) {
+    std::string line;
+    if (!in_.next_line(line))
+      throw InputError(in_.path(), in_.line_number() + 1, "unexpected end of file, expected " + expected);
+    std::istringstream ss(line);
+    std::vector<std::string> out;
+    for (std::string w; ss >> w;) out.push_back(w);
+    return out;
+  }
+
+  Index integer(const std::string& word, Index lo, Index hi, const std::string& what) const {
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(word.c_str(), &end, 10);
+    if (errno || end == word.c_str() || *end || v < lo || v > hi)
+      fail(what + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got '" +
+           word + "'");
+    return v;
+  }
+
+  double number(const std::string& word, const std::string& what) const {
+    char* end = nullptr;
+    const double v = std::strtod(word.c_str(), &end);
+    if (end == word.c_str() || *end) fail(what + ": '" + word + "' is not a number");
+    if (!std::isfinite(v)) fail(what + " is NaN/Inf");
+    return v;
+  }
+
+  TextReader in_;
+};
+
+}  // namespace
+
+SavedModel load_model(const std::string& path) {
+  ModelParser p(path);
+  SavedModel m;
+  auto w = p.words("the 'dnmf-model 1' header");
+  if (w.size() != 2 || w[0] != "dnmf-model") p.fail("not a dnmf model file (expected 'dnmf-model 1')");
+  if (w[1] != "1") p.fail("unsupported model file version " + w[1] + " (this dnmf reads version 1)");
+  w = p.words("'model NAME'");
+  if (w.size() != 2 || w[0] != "model") p.fail("expected 'model NAME'");
+  m.model = w[1];
+  w = p.words("'normalize ...'");
+  if (w.empty() || w[0] != "normalize") p.fail("expected 'normalize none|max DIVISOR|l2-samples'");
+  if (w.size() == 2 && w[1] == "none") {
+    m.normalization = Normalization::none;
+  } else if (w.size() == 2 && w[1] == "l2-samples") {
+    m.normalization = Normalization::l2_samples;
+  } else if (w.size() == 3 && w[1] == "max") {
+    m.normalization = Normalization::max;
+    m.divisor = p.number(w[2], "max divisor");
+    if (!(m.divisor > 0)) p.fail("max divisor must be > 0");
+  } else {
+    p.fail("expected 'normalize none|max DIVISOR|l2-samples'");
+  }
+  w = p.words("'layers L r_1 ... r_L'");
+  if (w.size() < 3 || w[0] != "layers") p.fail("expected 'layers L r_1 ... r_L'");
+  const Index layers = p.integer(w[1], 1, 64, "number of layers");
+  if (static_cast<Index>(w.size()) != 2 + layers)
+    p.fail("'layers' lists " + std::to_string(w.size() - 2) + " sizes, expected " + std::to_string(layers));
+  std::vector<Index> sizes;
+  for (Index i = 0; i < layers; ++i) sizes.push_back(p.integer(w[2 + i], 1, 1 << 20, "layer size"));
+  Index rows_expected = -1;
+  for (Index i = 0; i < layers; ++i) {
+    w = p.words("'W " + std::to_string(i + 1) + " ROWS COLS'");
+    if (w.size() != 4 || w[0] != "W" || w[1] != std::to_string(i + 1))
+      p.fail("expected 'W " + std::to_string(i + 1) + " ROWS COLS'");
+    const Index rows = p.integer(w[2], 1, 1 << 26, "rows"), cols = p.integer(w[3], 1, 1 << 20, "cols");
+    if (cols != sizes[i])
+      p.fail("W " + std::to_string(i + 1) + " has " + std::to_string(cols) + " columns but layer size " +
+             std::to_string(sizes[i]));
+    if (rows_expected >= 0 && rows != rows_expected)
+      p.fail("W " + std::to_string(i + 1) + " must have " + std::to_string(rows_expected) + " rows to chain");
+    if (static_cast<double>(rows) * static_cast<double>(cols) > 1e9)
+      p.fail("declared W size would exhaust memory");
+    Dense mat(rows, cols);
+    for (Index r = 0; r < rows; ++r) {
+      const auto values = p.words("a row of W " + std::to_string(i + 1));
+      if (static_cast<Index>(values.size()) != cols)
+        p.fail("expected " + std::to_string(cols) + " values, found " + std::to_string(values.size()));
+      for (Index c = 0; c < cols; ++c) {
+        mat(r, c) = p.number(values[c], "W entry");
+        if (mat(r, c) < 0) p.fail("negative W entry " + values[c]);
+      }
+    }
+    m.W.push_back(std::move(mat));
+    rows_expected = cols;
+  }
+  w = p.words("'end'");
+  if (w.size() != 1 || w[0] != "end") p.fail("expected 'end'");
+  return m;
+}
+
+Dense encode(const SavedModel& model, DataMatrix& X) {
+  if (X.cols() != model.features())
+    throw InvalidOption("the data has " + std::to_string(X.cols()) +
+                        " features but the model was fitted on " + std::to_string(model.features()));
+  X.require_nonnegative("the encoder");
+  if (model.normalization == Normalization::max) {
+    // Same divisor as the training data, not the new data's own maximum.
+    if (const Csr* s = X.sparse()) {
+      Csr scaled = *s;
+      scaled.scale(1.0 / model.divisor);
+      X = DataMatrix(std::move(scaled));
+    } else {
+      X = DataMatrix(Dense(*X.dense() / model.divisor));
+    }
+  } else {
+    X.normalize(model.normalization);
+  }
+  Dense H;
+  X.times(chain_product(model.W), H);
+  return H;
+}
+
+}  // namespace dnmf::io

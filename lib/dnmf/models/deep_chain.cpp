@@ -1,0 +1,289 @@
+#include "dnmf/models/deep_chain.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/core/rng.hpp"
+#include "dnmf/linalg/products.hpp"
+#include "dnmf/models/mu.hpp"
+
+namespace dnmf {
+
+using Clock = std::chrono::steady_clock;
+
+void ChainOptions::validate(Index n, Index d) const {
+  if (layers.empty()) throw InvalidOption("layers: at least one layer size is needed");
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (layers[i] < 1) throw InvalidOption("layers: size " + std::to_string(layers[i]) + " must be >= 1");
+  if (layers.back() > n)
+    throw InvalidOption("layers: the last layer size k = " + std::to_string(layers.back()) +
+                        " exceeds the number of samples n = " + std::to_string(n));
+  (void)d;  // r_1 > d is allowed (MODELS.md §1.3.1: the paper runs Iris, d = 4, with 60-50-40)
+  if (pretrain_iterations < 0) throw InvalidOption("pretrain_iterations must be >= 0");
+  if (max_iterations < 0) throw InvalidOption("max_iterations must be >= 0");
+  if (!(tolerance >= 0.0) || !(pretrain_tolerance >= 0.0)) throw InvalidOption("tolerances must be >= 0");
+  if (!(epsilon > 0.0)) throw InvalidOption("epsilon must be > 0");
+  if (!(floor >= 0.0)) throw InvalidOption("floor must be >= 0");
+  if (!(w_exponent > 0.0 && w_exponent <= 1.0) || !(h_exponent > 0.0 && h_exponent <= 1.0))
+    throw InvalidOption("update exponents must lie in (0, 1]");
+  if (max_halvings < 0 || max_halvings > 30) throw InvalidOption("max_halvings must be in [0, 30]");
+}
+
+Dense chain_product(const std::vector<Dense>& W) {
+  if (W.empty()) throw InvalidOption("chain_product: no layers");
+  Dense P = W[0];
+  for (size_t i = 1; i < W.size(); ++i) P = P * W[i];
+  return P;
+}
+
+namespace {
+
+bool decide_gram(const DataMatrix& Z, GramMode mode) {
+  switch (mode) {
+    case GramMode::always:
+      return true;
+    case GramMode::never:
+      return false;
+    case GramMode::automatic:
+      break;
+  }
+  return ChainState::gram_is_worthwhile(Z);
+}
+
+/// Runs Gauss–Seidel sweeps (W_1..W_l, then H) on a state; shared by pre-training
+/// (one layer, decoder + encoder) and fine-tuning (all layers, all terms).
+class Sweeper {
+ public:
+  Sweeper(ChainState& s, const std::vector<const ChainTerm*>& terms, const ChainOptions& o, std::string stage,
+          Clock::time_point start)
+      : s_(s), terms_(terms), o_(o), stage_(std::move(stage)), start_(start), values_(terms.size(), 0.0) {}
+
+  /// Evaluates every term at the state's (P, H).
+  void evaluate_all(int iteration) { refresh(true, true, iteration); }
+  double total() const {
+    double f = 0.0;
+    for (double v : values_) f += v;
+    return f;
+  }
+  const std::vector<double>& values() const { return values_; }
+
+  /// Runs up to `iterations` sweeps; returns the status and appends to trace.
+  Status run(std::vector<Dense>& W, int iterations, double tolerance, std::vector<double>& trace, int& done,
+             const Progress& progress) {
+    Status status = Status::max_iterations;
+    double previous = total();
+    for (int it = 1; it <= iterations; ++it) {
+      sweep(W, it);
+      const double f = total();
+      trace.push_back(f);
+      done = it;
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+      if (progress && !progress({stage_, it, iterations, f, elapsed})) return Status::stopped_by_callback;
+      if (tolerance > 0.0 && it > 1 && previous - f <= tolerance * std::abs(previous))
+        return Status::converged;
+      previous = f;
+    }
+    return status;
+  }
+
+  int halvings = 0, rejections = 0;
+
+ private:
+  void refresh(bool p_changed, bool h_changed, int iteration) {
+    for (size_t t = 0; t < terms_.size(); ++t)
+      if ((p_changed && terms_[t]->depends_on_P()) || (h_changed && terms_[t]->depends_on_H())) {
+        values_[t] = terms_[t]->value(s_);
+        if (!std::isfinite(values_[t]))
+          throw NumericalError("objective term '" + terms_[t]->name() + "' is NaN/Inf after iteration " +
+                               std::to_string(iteration) + " (" + stage_ + ")");
+      }
+  }
+
+  /// θ ← θ ⊙ [N ⊘ max(D, δ)]^γ with the safeguard; `apply` pushes θ into the state.
+  template <class Apply>
+  void guarded_update(Dense& theta, const Dense& numerator, const Dense& denominator, double gamma,
+                      const std::string& name, int iteration, bool is_p, Apply apply) {
+    const double f_old = total();
+    const Dense old = theta;
+    const std::vector<double> old_values = values_;
+    for (int h = 0;; ++h) {
+      theta = old;
+      multiplicative_update(theta, numerator, denominator, o_.epsilon, gamma, o_.floor);
+      check_finite(theta, name, iteration, stage_);
+      apply(theta);
+      refresh(is_p, !is_p, iteration);
+      const double f = total();
+      if (!o_.safeguard || f <= f_old + 1e-12 * std::abs(f_old)) return;
+      if (h == o_.max_halvings) break;
+      ++halvings;
+      gamma *= 0.5;
+    }
+    ++rejections;  // even the smallest step raised the objective: keep the old block
+    theta = old;
+    apply(theta);
+    values_ = old_values;
+  }
+
+  void sweep(std::vector<Dense>& W, int iteration) {
+    const size_t l = W.size();
+    const Index d = s_.d(), k = W.back().cols();
+    // Φ_{i+1} = W_{i+1}⋯W_l from the not-yet-updated layers (Gauss–Seidel, MODELS.md §1.2).
+    std::vector<Dense> phi(l);  // phi[i] = Φ_{i+1}; phi[l-1] = I_k (left empty)
+    for (size_t i = l - 1; i-- > 0;) phi[i] = (i + 2 == l) ? W[l - 1] : Dense(W[i + 1] * phi[i + 1]);
+    Dense psi;  // Ψ_{i−1}; empty means I_d
+    Dense negative(d, k), positive(d, k), num, den, core_num, core_den;
+    for (size_t i = 0; i < l; ++i) {
+      negative.setZero();
+      positive.setZero();
+      for (const ChainTerm* t : terms_)
+        if (t->depends_on_P()) t->add_gradient_P(s_, negative, positive);
+      // ∇_{W_i} = Ψ_{i−1}ᵀ ∇_P Φ_{i+1}ᵀ, both parts stay >= 0.
+      core_num = psi.size() ? Dense(psi.transpose() * negative) : negative;
+      core_den = psi.size() ? Dense(psi.transpose() * positive) : positive;
+      if (i + 1 < l) {
+        num = core_num * phi[i].transpose();
+        den = core_den * phi[i].transpose();
+      } else {
+        num = std::move(core_num);
+        den = std::move(core_den);
+      }
+      const auto apply = [&](const Dense& wi) {
+        Dense right = (i + 1 < l) ? Dense(wi * phi[i]) : wi;  // W_i Φ_{i+1}, r_{i−1}×k
+        s_.set_P(psi.size() ? Dense(psi * right) : std::move(right));
+      };
+      guarded_update(W[i], num, den, o_.w_exponent, "W_" + std::to_string(i + 1), iteration, true, apply);
+      psi = psi.size() ? Dense(psi * W[i]) : W[i];
+    }
+    // H step (H_l; the papers' optional intermediate H_i do not enter the objective).
+    bool wants_xxth = false;
+    for (const ChainTerm* t : terms_) wants_xxth = wants_xxth || t->needs_XXtH();
+    if (wants_xxth) s_.prefetch_XP_and_XXtH();
+    const Index n = s_.n();
+    Dense hneg = Dense::Zero(n, k), hpos = Dense::Zero(n, k);
+    for (const ChainTerm* t : terms_)
+      if (t->depends_on_H()) t->add_gradient_H(s_, hneg, hpos);
+    Dense H = s_.H();
+    guarded_update(H, hneg, hpos, o_.h_exponent, "H", iteration, false, [&](const Dense& h) { s_.set_H(h); });
+  }
+
+  ChainState& s_;
+  const std::vector<const ChainTerm*>& terms_;
+  const ChainOptions& o_;
+  std::string stage_;
+  Clock::time_point start_;
+  std::vector<double> values_;
+};
+
+std::uint64_t layer_seed(std::uint64_t seed, size_t layer) {
+  return seed ^ (0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(layer) + 1));
+}
+
+}  // namespace
+
+ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& options, std::uint64_t seed,
+                            const std::string& stage, const Progress& progress) {
+  if (rank < 1) throw InvalidOption("shallow ANMF rank must be >= 1");
+  const auto start = Clock::now();
+  // Same scale as plain NMF's random start (mean of V Uᵀ ≈ mean of Z / 4).
+  const double scale = std::sqrt(std::max(Z.mean_value(), 1e-300) / rank);
+  Rng rng(seed);
+  ShallowFit fit;
+  fit.U = rng.uniform_matrix(Z.cols(), rank, scale);
+  fit.V = rng.uniform_matrix(Z.rows(), rank, scale);
+  if (options.pretrain_iterations == 0) return fit;
+  ChainState state(Z, decide_gram(Z, options.gram));
+  const DecoderLoss decoder;
+  const EncoderLoss encoder;
+  const std::vector<const ChainTerm*> terms{&decoder, &encoder};
+  ChainOptions o = options;
+  o.w_exponent = 1.0;  // both rules are Lee–Seung type: monotone with γ = 1 (MODELS.md §1.1, §8)
+  o.h_exponent = 1.0;
+  state.set_P(fit.U);
+  state.set_H(fit.V);
+  Sweeper sweeper(state, terms, o, stage, start);
+  sweeper.evaluate_all(0);
+  std::vector<Dense> W{std::move(fit.U)};
+  sweeper.run(W, options.pretrain_iterations, options.pretrain_tolerance, fit.objective, fit.iterations,
+              progress);
+  fit.U = std::move(W[0]);
+  fit.V = state.H();
+  return fit;
+}
+
+ChainFit fine_tune_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>& terms,
+                              const ChainOptions& options, std::vector<Dense> W, Dense H,
+                              const Progress& progress) {
+  options.validate(X.rows(), X.cols());
+  if (W.size() != options.layers.size()) throw InvalidOption("fine-tuning needs one W per layer");
+  Index rows = X.cols();
+  for (size_t i = 0; i < W.size(); ++i) {
+    if (W[i].rows() != rows || W[i].cols() != options.layers[i])
+      throw InvalidOption("W_" + std::to_string(i + 1) + " must be " + std::to_string(rows) + "×" +
+                          std::to_string(options.layers[i]));
+    rows = options.layers[i];
+  }
+  if (H.rows() != X.rows() || H.cols() != options.layers.back())
+    throw InvalidOption("H must be n×k = " + std::to_string(X.rows()) + "×" +
+                        std::to_string(options.layers.back()));
+  const auto start = Clock::now();
+  ChainFit fit;
+  for (const ChainTerm* t : terms) fit.term_names.push_back(t->name());
+  ChainState state(X, decide_gram(X, options.gram));
+  state.set_P(chain_product(W));
+  state.set_H(std::move(H));
+  Sweeper sweeper(state, terms, options, "fine-tune", start);
+  sweeper.evaluate_all(0);
+  fit.initial_terms = sweeper.values();
+  fit.status =
+      sweeper.run(W, options.max_iterations, options.tolerance, fit.objective, fit.iterations, progress);
+  if (options.max_iterations == 0) fit.status = Status::max_iterations;
+  fit.final_terms = sweeper.values();
+  fit.safeguard_halvings = sweeper.halvings;
+  fit.safeguard_rejections = sweeper.rejections;
+  fit.W = std::move(W);
+  fit.P = state.P();
+  fit.H = state.H();
+  fit.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return fit;
+}
+
+ChainFit fit_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>& terms,
+                        const ChainOptions& options, const Progress& progress) {
+  options.validate(X.rows(), X.cols());
+  X.require_nonnegative("deep NMF");
+  const auto start = Clock::now();
+  std::vector<Dense> W;
+  std::vector<int> pre_iterations;
+  std::vector<std::vector<double>> pre_traces;
+  Dense V;
+  const size_t l = options.layers.size();
+  for (size_t i = 0; i < l; ++i) {
+    const std::string stage = "pretrain layer " + std::to_string(i + 1) + "/" + std::to_string(l);
+    ShallowFit shallow = (i == 0) ? fit_shallow_anmf(X, options.layers[i], options,
+                                                     layer_seed(options.seed, i), stage, progress)
+                                  : fit_shallow_anmf(DataMatrix(std::move(V)), options.layers[i], options,
+                                                     layer_seed(options.seed, i), stage, progress);
+    W.push_back(std::move(shallow.U));
+    V = std::move(shallow.V);
+    pre_iterations.push_back(shallow.iterations);
+    pre_traces.push_back(std::move(shallow.objective));
+  }
+  ChainFit fit = fine_tune_deep_chain(X, terms, options, std::move(W), std::move(V), progress);
+  fit.pretrain_iterations = std::move(pre_iterations);
+  fit.pretrain_objective = std::move(pre_traces);
+  fit.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return fit;
+}
+
+double chain_objective(const DataMatrix& X, const std::vector<const ChainTerm*>& terms, const Dense& P,
+                       const Dense& H) {
+  ChainState state(X, false);
+  state.set_P(P);
+  state.set_H(H);
+  double f = 0.0;
+  for (const ChainTerm* t : terms) f += t->value(state);
+  return f;
+}
+
+}  // namespace dnmf

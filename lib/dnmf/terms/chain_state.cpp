@@ -1,0 +1,183 @@
+#include "dnmf/terms/chain_state.hpp"
+
+#include <algorithm>
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/linalg/products.hpp"
+
+namespace dnmf {
+
+namespace {
+
+constexpr Index kGramBlock = 64;
+
+/// Calls visit(first, block) for consecutive column blocks of AᵀA, where A is m×c
+/// given with its transpose At (c×m): block = Aᵀ·A[:, first:first+b] (c×b), obtained
+/// as At·E with E the dense m×b copy of those columns. O(nnz(A)·c) time over all
+/// blocks, O((m + c)·b) memory. Deterministic (csr_times_dense is).
+template <class Visit>
+void for_each_gram_block(const Csr& At, Visit visit) {
+  const Index m = At.cols(), c = At.rows();
+  Dense E, block;
+  for (Index first = 0; first < c; first += kGramBlock) {
+    const Index b = std::min(kGramBlock, c - first);
+    E.setZero(m, b);
+    for (Index f = 0; f < b; ++f)
+      for (auto p = At.row_ptr()[first + f]; p < At.row_ptr()[first + f + 1]; ++p)
+        E(At.col_idx()[p], f) = At.values()[p];
+    csr_times_dense(At, E, block);
+    visit(first, block);
+  }
+}
+
+}  // namespace
+
+bool ChainState::gram_is_worthwhile(const DataMatrix& X) {
+  const double d = static_cast<double>(X.cols());
+  // G·P costs d²k; the two SpMMs it replaces cost 2·nnz·k.
+  return X.cols() <= 4096 && d * d <= 2.0 * static_cast<double>(X.stored_entries());
+}
+
+ChainState::ChainState(const DataMatrix& X, bool use_gram) : x_(&X), x_norm2_(X.squared_norm()) {
+  if (!use_gram) return;
+  if (X.cols() > 4096) throw InvalidOption("a dense d×d Gram is refused for d > 4096");
+  Dense G;
+  if (const Dense* dense = X.dense()) {
+    dense_transpose_times(*dense, *dense, G);
+  } else {
+    G.resize(X.cols(), X.cols());
+    for_each_gram_block(*X.sparse_transpose(),
+                        [&](Index first, const Dense& block) { G.middleCols(first, block.cols()) = block; });
+  }
+  gram_ = std::move(G);
+}
+
+void ChainState::set_P(Dense P) {
+  p_ = std::move(P);
+  xp_.reset();
+  xtxp_.reset();
+  ptp_.reset();
+}
+
+void ChainState::set_H(Dense H) {
+  h_ = std::move(H);
+  xth_.reset();
+  xxth_.reset();
+  hth_.reset();
+}
+
+const Dense& ChainState::XP() const {
+  if (!xp_) {
+    xp_.emplace();
+    x_->times(p_, *xp_);
+  }
+  return *xp_;
+}
+
+const Dense& ChainState::XtH() const {
+  if (!xth_) {
+    xth_.emplace();
+    x_->transpose_times(h_, *xth_);
+  }
+  return *xth_;
+}
+
+const Dense& ChainState::XtXP() const {
+  if (!xtxp_) {
+    xtxp_.emplace();
+    if (gram_)
+      dense_times(*gram_, p_, *xtxp_);
+    else
+      x_->transpose_times(XP(), *xtxp_);
+  }
+  return *xtxp_;
+}
+
+const Dense& ChainState::XXtH() const {
+  if (!xxth_) {
+    xxth_.emplace();
+    x_->times(XtH(), *xxth_);
+  }
+  return *xxth_;
+}
+
+void ChainState::prefetch_XP_and_XXtH() const {
+  if (xp_ && xxth_) return;
+  if (xp_) {
+    XXtH();
+    return;
+  }
+  if (xxth_) {
+    XP();
+    return;
+  }
+  const Index k = p_.cols();
+  const Dense& xth = XtH();
+  Dense both(p_.rows(), k + xth.cols()), out;
+  both.leftCols(k) = p_;
+  both.rightCols(xth.cols()) = xth;
+  x_->times(both, out);
+  xp_ = out.leftCols(k);
+  xxth_ = out.rightCols(xth.cols());
+}
+
+const Dense& ChainState::PtP() const {
+  if (!ptp_) ptp_ = Dense(p_.transpose() * p_);
+  return *ptp_;
+}
+
+const Dense& ChainState::HtH() const {
+  if (!hth_) {
+    hth_.emplace();
+    dense_transpose_times(h_, h_, *hth_);
+  }
+  return *hth_;
+}
+
+const Vector& ChainState::sample_squared_norms() const {
+  if (!q_) {
+    if (const Csr* s = x_->sparse())
+      q_ = s->row_squared_norms();
+    else
+      q_ = x_->dense()->rowwise().squaredNorm();
+  }
+  return *q_;
+}
+
+double ChainState::gram_squared_norm() const {
+  if (!gram_norm2_) {
+    if (gram_) {
+      gram_norm2_ = gram_->squaredNorm();
+    } else if (const Dense* dense = x_->dense()) {
+      // ‖XᵀX‖² = ‖XXᵀ‖²: the smaller Gram, formed once.
+      Dense G;
+      if (dense->cols() <= dense->rows())
+        dense_transpose_times(*dense, *dense, G);
+      else
+        G = *dense * dense->transpose();
+      gram_norm2_ = G.squaredNorm();
+    } else {
+      // Column blocks of the smaller Gram: O(nnz·min(n, d)), O((n + d)·64) memory.
+      double total = 0.0;
+      const auto add = [&](Index, const Dense& block) { total += block.squaredNorm(); };
+      if (x_->cols() <= x_->rows())
+        for_each_gram_block(*x_->sparse_transpose(), add);  // XᵀX, blocks of d×64
+      else
+        for_each_gram_block(*x_->sparse(), add);  // XXᵀ, blocks of n×64
+      gram_norm2_ = total;
+    }
+  }
+  return *gram_norm2_;
+}
+
+double ChainState::xp_squared_norm() const {
+  if (xp_ || !gram_) return XP().squaredNorm();
+  return (p_.array() * XtXP().array()).sum();
+}
+
+double ChainState::inner_XP_H() const {
+  if (xth_ || !xp_) return (p_.array() * XtH().array()).sum();
+  return (xp_->array() * h_.array()).sum();
+}
+
+}  // namespace dnmf

@@ -1,0 +1,63 @@
+// The state seen by the objective terms of decoder-chain models (DANMF family).
+#pragma once
+
+#include <optional>
+
+#include "dnmf/core/types.hpp"
+#include "dnmf/linalg/data_matrix.hpp"
+
+namespace dnmf {
+
+/// Data X (n×d, rows are samples), the composite basis P = Ψ_l = W_1⋯W_l (d×k) and the
+/// top representation H (n×k, row i = sample i; the papers' H_lᵀ). Terms read products
+/// of these through the accessors below; each product is computed on first use and
+/// kept until P or H changes, so terms sharing a product pay for it once.
+///
+/// With a Gram matrix G = XᵀX (d×d, only for small d: see ChainState::gram_is_worthwhile)
+/// XᵀXP costs O(d²k) instead of two SpMMs, and no product involving P needs n.
+class ChainState {
+ public:
+  /// use_gram: precompute G = XᵀX once (O(Σ_i nnz(x_i)²) sparse, O(n·d²) dense).
+  ChainState(const DataMatrix& X, bool use_gram);
+
+  /// True when a d×d Gram is both small (d ≤ 4096) and cheaper than the SpMMs it replaces.
+  static bool gram_is_worthwhile(const DataMatrix& X);
+
+  const DataMatrix& X() const { return *x_; }
+  Index n() const { return x_->rows(); }
+  Index d() const { return x_->cols(); }
+  bool has_gram() const { return gram_.has_value(); }
+
+  void set_P(Dense P);  ///< invalidates every product involving P
+  void set_H(Dense H);  ///< invalidates every product involving H
+  const Dense& P() const { return p_; }
+  const Dense& H() const { return h_; }
+
+  const Dense& XP() const;    ///< X·P, n×k, O(nnz·k)
+  const Dense& XtH() const;   ///< Xᵀ·H, d×k, O(nnz·k)
+  const Dense& XtXP() const;  ///< XᵀX·P, d×k: G·P in O(d²k), else Xᵀ(XP) in O(nnz·k)
+  const Dense& XXtH() const;  ///< X·(XᵀH), n×k, O(nnz·k)
+  const Dense& PtP() const;   ///< k×k, O(d·k²)
+  const Dense& HtH() const;   ///< k×k, O(n·k²)
+  /// Computes XP and X(XᵀH) in one pass over X (X·[P, XᵀH]) when both are needed.
+  void prefetch_XP_and_XXtH() const;
+
+  double x_squared_norm() const { return x_norm2_; }  ///< ‖X‖_F²
+  const Vector& sample_squared_norms() const;         ///< q_i = ‖x_i‖², O(nnz) once
+  /// ‖XᵀX‖_F² (constant of the feature-relationship term), computed once:
+  /// ‖G‖² with the Gram, else a sparse XᵀX product (GraphBLAS) or blocked dense Grams.
+  double gram_squared_norm() const;
+  double xp_squared_norm() const;  ///< ‖XP‖² = ⟨P, XᵀXP⟩, from whichever product is cheaper
+  double inner_XP_H() const;       ///< ⟨XP, H⟩ = ⟨P, XᵀH⟩, from whichever product is cached
+
+ private:
+  const DataMatrix* x_;
+  double x_norm2_ = 0.0;
+  std::optional<Dense> gram_;
+  Dense p_, h_;
+  mutable std::optional<Dense> xp_, xth_, xtxp_, xxth_, ptp_, hth_;
+  mutable std::optional<Vector> q_;
+  mutable std::optional<double> gram_norm2_;
+};
+
+}  // namespace dnmf
