@@ -79,6 +79,22 @@ BOOST_AUTO_TEST_CASE(both_methods_equal_naive_search) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(very_sparse_input_uses_the_inverted_index_exactly) {
+  // Under 1 % stored entries: the brute force goes through the inverted index.
+  dnmf::Rng rng(21);
+  Dense x = Dense::Zero(300, 500);
+  for (Index i = 0; i < 300; ++i)
+    for (int e = 0; e < 3; ++e)
+      x(i, static_cast<Index>(rng.below(500))) = static_cast<double>(1 + rng.below(2));
+  for (Index i = 0; i + 5 < 300; i += 5) x.row(i + 2) = x.row(i);  // duplicates and many ties
+  std::vector<std::int32_t> ids;
+  std::vector<double> dist;
+  naive_knn(x, 4, ids, dist);
+  const auto r = dnmf::knn(DataMatrix(Csr::from_dense(x)), {4, dnmf::KnnMethod::brute_force});
+  BOOST_TEST(r.indices == ids);
+  BOOST_TEST(r.squared_distances == dist);
+}
+
 BOOST_AUTO_TEST_CASE(large_enough_to_tile_and_thread_independent) {
   // 5000 points span several query and point tiles of the brute-force path.
   dnmf::Rng rng(7);

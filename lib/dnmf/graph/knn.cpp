@@ -183,99 +183,10 @@ class TopList {
   std::vector<Candidate> heap_;
 };
 
-/// Exact scan of one query against all points (fallback when rounding could hide a
-/// neighbour). O(n·d).
-void exact_scan(const RowMajor& points, Index i, int k, std::vector<Candidate>& out) {
-  TopList top(static_cast<size_t>(k));
-  for (Index j = 0; j < points.rows(); ++j)
-    if (j != i)
-      top.offer(exact_distance(points.row(i).data(), points.row(j).data(), points.cols()),
-                static_cast<std::int32_t>(j));
-  out = top.items();
-}
+using RowMajorF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// Dense brute force over the upper triangle of the block distance matrix. Points are
-/// cut into blocks of kBlock; for each pair of blocks (a, b) with b >= a one GEMM gives
-/// the tile −2·X_a·X_bᵀ, whose entries are offered both to the candidate lists of block
-/// a's points (rows) and to those of block b's points (columns). Symmetry halves the
-/// flops: n²·d in total instead of 2n²·d. A thread owns the lists of the block pairs it
-/// schedules by their first block; the column offers lock the second block's lists
-/// (one mutex per block, held for kBlock² heap offers against a kBlock²·d GEMM).
-/// The lists keep the best k + 1 + slack by (distance, index), a total order, so the
-/// result does not depend on the order of the offers or on the thread count.
-/// Memory: O(threads·kBlock² + n·(k + slack)).
-void knn_brute_dense(const RowMajor& points, KnnResult& r) {
-  const Index n = points.rows(), d = points.cols();
-  const Vector norms = points.rowwise().squaredNorm();
-  const double max_norm = n ? norms.maxCoeff() : 0.0;
-  // Candidates beyond k absorb rounding of the GEMM distances; each result is then
-  // certified with a rounding bound, or recomputed by an exact scan.
-  const int slack = 8;
-  const size_t capacity = static_cast<size_t>(std::min<Index>(n, r.k + 1 + slack));
-  constexpr Index kBlock = 256;
-  const Index blocks = (n + kBlock - 1) / kBlock;
-  std::vector<TopList> tops(static_cast<size_t>(n), TopList(capacity));
-  std::vector<std::mutex> locks(static_cast<size_t>(blocks));
-  // All block pairs (a, b) with b >= a; each is one equal-sized piece of work.
-  std::vector<std::pair<Index, Index>> pairs;
-  pairs.reserve(static_cast<size_t>(blocks * (blocks + 1) / 2));
-  for (Index a = 0; a < blocks; ++a)
-    for (Index b = a; b < blocks; ++b) pairs.emplace_back(a, b);
-#pragma omp parallel
-  {
-    Dense tile;  // kBlock × kBlock of qᵀx
-#pragma omp for schedule(dynamic, 1)
-    for (size_t t = 0; t < pairs.size(); ++t) {
-      const auto [a, b] = pairs[t];
-      const Index a0 = a * kBlock, an = std::min(kBlock, n - a0);
-      const Index b0 = b * kBlock, bn = std::min(kBlock, n - b0);
-      // ‖q − x‖² = ‖q‖² + ‖x‖² − 2 qᵀx for a whole tile with one GEMM.
-      tile.noalias() = points.middleRows(a0, an) * points.middleRows(b0, bn).transpose();
-      {
-        std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(a)]);
-        for (Index i = 0; i < an; ++i) {
-          TopList& top = tops[static_cast<size_t>(a0 + i)];
-          const double qi = norms(a0 + i);
-          for (Index j = 0; j < bn; ++j)
-            if (a != b || i != j)
-              top.offer(qi + norms(b0 + j) - 2.0 * tile(i, j), static_cast<std::int32_t>(b0 + j));
-        }
-      }
-      if (a != b) {
-        std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(b)]);
-        for (Index j = 0; j < bn; ++j) {
-          TopList& top = tops[static_cast<size_t>(b0 + j)];
-          const double qj = norms(b0 + j);
-          for (Index i = 0; i < an; ++i)
-            top.offer(qj + norms(a0 + i) - 2.0 * tile(i, j), static_cast<std::int32_t>(a0 + i));
-        }
-      }
-    }
-    std::vector<Candidate> c;
-#pragma omp for schedule(dynamic, 256)
-    for (Index i = 0; i < n; ++i) {
-      TopList& top = tops[static_cast<size_t>(i)];
-      c.clear();
-      for (const auto& cand : top.items())
-        c.push_back({exact_distance(points.row(i).data(), points.row(cand.index).data(), d), cand.index});
-      std::sort(c.begin(), c.end());
-      // Any point outside the list has approximate distance >= worst(); its exact
-      // distance differs by at most `bound` (GEMM rounding), so if worst() − bound
-      // exceeds the exact k-th distance nothing outside can belong to the answer.
-      const double bound = 4.0 * (static_cast<double>(d) + 2.0) * std::numeric_limits<double>::epsilon() *
-                           (norms(i) + max_norm);
-      const bool certified = static_cast<Index>(top.items().size()) >= n - 1 ||
-                             (top.full() && top.worst() - bound > c[r.k - 1].distance);
-      if (!certified) exact_scan(points, i, r.k, c);
-      store(r, i, c);
-      top = TopList(0);  // release the list's memory
-    }
-  }
-}
-
-// ------------------------------------------------------------------ brute force, sparse
-
-/// Exact squared distance between sparse rows i and j by merging their entries.
+/// Exact squared distance between sparse rows i and j by merging their entries, in
+/// feature order: bitwise equal to exact_distance on the dense rows.
 double sparse_distance(const Csr& x, Index i, Index j) {
   const auto& rp = x.row_ptr();
   const auto& ci = x.col_idx();
@@ -295,6 +206,143 @@ double sparse_distance(const Csr& x, Index i, Index j) {
   }
   return s;
 }
+
+/// The points of the tiled brute force: dense rows or CSR rows, read a block at a time.
+class Rows {
+ public:
+  explicit Rows(const RowMajor& dense) : dense_(&dense), n_(dense.rows()), d_(dense.cols()) {}
+  explicit Rows(const Csr& sparse) : sparse_(&sparse), n_(sparse.rows()), d_(sparse.cols()) {}
+  Index n() const { return n_; }
+  Index d() const { return d_; }
+  Vector squared_norms() const {
+    return dense_ ? Vector(dense_->rowwise().squaredNorm()) : sparse_->row_squared_norms();
+  }
+  /// Rows [first, first + count) in single precision (only the tile GEMM uses them).
+  void block(Index first, Index count, RowMajorF& out) const {
+    if (dense_) {
+      out = dense_->middleRows(first, count).cast<float>();
+      return;
+    }
+    out.setZero(count, d_);
+    const auto& rp = sparse_->row_ptr();
+    for (Index r = 0; r < count; ++r)
+      for (Csr::Offset p = rp[first + r]; p < rp[first + r + 1]; ++p)
+        out(r, sparse_->col_idx()[p]) = static_cast<float>(sparse_->values()[p]);
+  }
+  double distance(Index i, Index j) const {
+    return dense_ ? exact_distance(dense_->row(i).data(), dense_->row(j).data(), d_)
+                  : sparse_distance(*sparse_, i, j);
+  }
+
+ private:
+  const RowMajor* dense_ = nullptr;
+  const Csr* sparse_ = nullptr;
+  Index n_, d_;
+};
+
+/// Exact scan of one query against all points (fallback when rounding could hide a
+/// neighbour). O(n·d).
+void exact_scan(const Rows& points, Index i, int k, std::vector<Candidate>& out) {
+  TopList top(static_cast<size_t>(k));
+  for (Index j = 0; j < points.n(); ++j)
+    if (j != i) top.offer(points.distance(i, j), static_cast<std::int32_t>(j));
+  out = top.items();
+}
+
+constexpr Index kBlock = 256;
+
+/// Brute force over the upper triangle of the block distance matrix. Points are cut
+/// into blocks of kBlock; for each pair of blocks (a, b) with b >= a one GEMM gives the
+/// tile X_a·X_bᵀ, whose entries are offered both to the candidate lists of block a's
+/// points (rows) and to those of block b's points (columns). Symmetry halves the flops:
+/// n²·d in total instead of 2n²·d. The GEMM runs in single precision (twice the
+/// throughput; sparse rows are densified one block at a time); it only ranks
+/// candidates: every reported distance is recomputed exactly in double, and a point is
+/// certified only if no point outside its candidate list can be closer than its k-th
+/// neighbour given the rounding bound of the single-precision distances; otherwise it
+/// is rescanned exactly. A thread owns the lists of the block pairs it schedules by
+/// their first block; the column offers lock the second block's lists (one mutex per
+/// block). The lists keep the best k + 1 + slack by (distance, index), a total order,
+/// so the result does not depend on the order of the offers or on the thread count.
+/// Memory: O(threads·kBlock·(kBlock + d) + n·(k + slack)).
+void knn_brute_tiled(const Rows& points, KnnResult& r) {
+  const Index n = points.n(), d = points.d();
+  const Vector norms = points.squared_norms();
+  const double max_norm = n ? norms.maxCoeff() : 0.0;
+  // Candidates beyond k absorb rounding of the tile distances.
+  const int slack = 8;
+  const size_t capacity = static_cast<size_t>(std::min<Index>(n, r.k + 1 + slack));
+  const Index blocks = (n + kBlock - 1) / kBlock;
+  std::vector<TopList> tops(static_cast<size_t>(n), TopList(capacity));
+  std::vector<std::mutex> locks(static_cast<size_t>(blocks));
+  // All block pairs (a, b) with b >= a; each is one equal-sized piece of work.
+  std::vector<std::pair<Index, Index>> pairs;
+  pairs.reserve(static_cast<size_t>(blocks * (blocks + 1) / 2));
+  for (Index a = 0; a < blocks; ++a)
+    for (Index b = a; b < blocks; ++b) pairs.emplace_back(a, b);
+#pragma omp parallel
+  {
+    Eigen::MatrixXf tile;  // kBlock × kBlock of qᵀx
+    RowMajorF block_a, block_b;
+    Index loaded_a = -1;
+#pragma omp for schedule(dynamic, 1)
+    for (size_t t = 0; t < pairs.size(); ++t) {
+      const auto [a, b] = pairs[t];
+      const Index a0 = a * kBlock, an = std::min(kBlock, n - a0);
+      const Index b0 = b * kBlock, bn = std::min(kBlock, n - b0);
+      if (loaded_a != a) {  // consecutive pairs usually share their first block
+        points.block(a0, an, block_a);
+        loaded_a = a;
+      }
+      points.block(b0, bn, block_b);
+      // ‖q − x‖² = ‖q‖² + ‖x‖² − 2 qᵀx for a whole tile with one GEMM.
+      tile.noalias() = block_a * block_b.transpose();
+      {
+        std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(a)]);
+        for (Index i = 0; i < an; ++i) {
+          TopList& top = tops[static_cast<size_t>(a0 + i)];
+          const double qi = norms(a0 + i);
+          for (Index j = 0; j < bn; ++j)
+            if (a != b || i != j)
+              top.offer(qi + norms(b0 + j) - 2.0 * static_cast<double>(tile(i, j)),
+                        static_cast<std::int32_t>(b0 + j));
+        }
+      }
+      if (a != b) {
+        std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(b)]);
+        for (Index j = 0; j < bn; ++j) {
+          TopList& top = tops[static_cast<size_t>(b0 + j)];
+          const double qj = norms(b0 + j);
+          for (Index i = 0; i < an; ++i)
+            top.offer(qj + norms(a0 + i) - 2.0 * static_cast<double>(tile(i, j)),
+                      static_cast<std::int32_t>(a0 + i));
+        }
+      }
+    }
+    std::vector<Candidate> c;
+#pragma omp for schedule(dynamic, 256)
+    for (Index i = 0; i < n; ++i) {
+      TopList& top = tops[static_cast<size_t>(i)];
+      c.clear();
+      for (const auto& cand : top.items()) c.push_back({points.distance(i, cand.index), cand.index});
+      std::sort(c.begin(), c.end());
+      // Any point outside the list has approximate distance >= worst(); its exact
+      // distance differs by at most `bound`, so if worst() − bound exceeds the exact
+      // k-th distance nothing outside can belong to the answer. The single-precision
+      // dot product of rounded inputs errs by at most (d + 2)·u·‖q‖‖x‖ (u = FLT_EPSILON/2),
+      // so the distance by at most (d + 2)·u·(‖q‖² + ‖x‖²); the bound doubles that.
+      const double bound = 2.0 * (static_cast<double>(d) + 2.0) * std::numeric_limits<float>::epsilon() *
+                           (norms(i) + max_norm);
+      const bool certified = static_cast<Index>(top.items().size()) >= n - 1 ||
+                             (top.full() && top.worst() - bound > c[r.k - 1].distance);
+      if (!certified) exact_scan(points, i, r.k, c);
+      store(r, i, c);
+      top = TopList(0);  // release the list's memory
+    }
+  }
+}
+
+// ------------------------------------------------------------------ brute force, sparse
 
 void knn_brute_sparse(const Csr& x, KnnResult& r) {
   const Index n = x.rows();
@@ -347,20 +395,23 @@ void knn_brute_sparse(const Csr& x, KnnResult& r) {
   }
 }
 
-/// Seconds for one kBlock×kBlock brute-force tile (GEMM and candidate offers) on this
-/// thread; the best of three repetitions.
-double time_brute_tile(const RowMajor& points, int k) {
-  const Index b = std::min<Index>(256, points.rows());
-  const Vector norms = points.topRows(b).rowwise().squaredNorm();
+/// Seconds for one kBlock×kBlock brute-force tile (block loads, GEMM and candidate
+/// offers) on this thread; the best of three repetitions.
+double time_brute_tile(const Rows& points, int k) {
+  const Index b = std::min<Index>(kBlock, points.n());
+  const Vector norms = points.squared_norms().head(b);
   std::vector<TopList> tops(static_cast<size_t>(b), TopList(static_cast<size_t>(k + 9)));
-  Dense tile;
+  RowMajorF block_a, block_b;
+  Eigen::MatrixXf tile;
   double best = std::numeric_limits<double>::infinity();
   for (int rep = 0; rep < 3; ++rep) {
     const auto start = std::chrono::steady_clock::now();
-    tile.noalias() = points.topRows(b) * points.topRows(b).transpose();
+    points.block(0, b, block_a);
+    points.block(0, b, block_b);
+    tile.noalias() = block_a * block_b.transpose();
     for (Index i = 0; i < b; ++i)
       for (Index j = 0; j < b; ++j)
-        tops[static_cast<size_t>(i)].offer(norms(i) + norms(j) - 2.0 * tile(i, j),
+        tops[static_cast<size_t>(i)].offer(norms(i) + norms(j) - 2.0 * static_cast<double>(tile(i, j)),
                                            static_cast<std::int32_t>(j));
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
@@ -393,10 +444,17 @@ KnnResult knn(const DataMatrix& X, const KnnOptions& options) {
   r.squared_distances.resize(static_cast<size_t>(n * r.k));
   r.method_used =
       options.method == KnnMethod::automatic ? choose_knn_method(n, d, X.is_sparse()) : options.method;
-  // Sparse rows are searched in place when d is large; for d <= 32 a dense copy costs
-  // at most 32 doubles per row and enables both dense paths.
+  // Sparse rows are searched in place when d is large: through the tiles (one block
+  // densified at a time) unless the data are so sparse (< 1 % stored) that the inverted
+  // index does less work. For d <= 32 a dense copy costs at most 32 doubles per row and
+  // enables both dense paths.
   if (r.method_used == KnnMethod::brute_force && X.is_sparse() && d > kBruteForceAlways) {
-    knn_brute_sparse(*X.sparse(), r);
+    const double density =
+        static_cast<double>(X.stored_entries()) / (static_cast<double>(n) * static_cast<double>(d));
+    if (density >= 0.01)
+      knn_brute_tiled(Rows(*X.sparse()), r);
+    else
+      knn_brute_sparse(*X.sparse(), r);
     return r;
   }
   // Row-major copy: each point's coordinates are contiguous (O(n·d) memory, the
@@ -410,13 +468,13 @@ KnnResult knn(const DataMatrix& X, const KnnOptions& options) {
     // so the choice affects speed only.
     const Index blocks = (n + 255) / 256;
     const double kd = time_kd_query(points, index->tree, r.k) * static_cast<double>(n);
-    const double brute = time_brute_tile(points, r.k) * static_cast<double>(blocks * (blocks + 1) / 2);
+    const double brute = time_brute_tile(Rows(points), r.k) * static_cast<double>(blocks * (blocks + 1) / 2);
     r.method_used = kd <= brute ? KnnMethod::kd_tree : KnnMethod::brute_force;
   }
   if (r.method_used == KnnMethod::kd_tree)
     knn_kd_tree(points, index->tree, r);
   else
-    knn_brute_dense(points, r);
+    knn_brute_tiled(Rows(points), r);
   return r;
 }
 

@@ -12,7 +12,7 @@ namespace dnmf {
 enum class KnnMethod {
   automatic,    ///< kd_tree for d <= 8, brute_force for d > 32, a timing probe in between
   kd_tree,      ///< nanoflann KD-tree (densifies sparse input: only sensible for small d)
-  brute_force,  ///< tiled ‖x‖² + ‖y‖² − 2xᵀy with GEMM (dense) or an inverted index (sparse)
+  brute_force,  ///< tiled ‖x‖² + ‖y‖² − 2xᵀy with GEMM, or an inverted index for very sparse data
 };
 
 struct KnnOptions {
@@ -35,8 +35,11 @@ struct KnnResult {
 /// identical to it are neighbours at distance 0); ties broken by the smaller index.
 /// Both methods return identical results. Deterministic for any thread count.
 ///  * kd_tree: O(n log n · d) build, about O(n · k log n) queries for small d;
-///  * brute_force dense: O(n²·d) flops in bounded tiles (O(threads·tile) memory);
-///  * brute_force sparse: O(n² + Σ_f nnz(f)²) without densifying X.
+///  * brute_force: n²·d flops in 256×256 tiles of a single-precision GEMM (upper
+///    triangle only) that rank candidates; reported distances are exact (double) and
+///    each point is certified against the GEMM's rounding bound or rescanned exactly.
+///    Sparse X is densified one tile block at a time (O(threads·256·d) memory); below
+///    1 % stored entries an inverted index does O(n² + Σ_f nnz(f)²) work instead.
 /// Extra memory O(n·k) for the result.
 KnnResult knn(const DataMatrix& X, const KnnOptions& options);
 

@@ -14,38 +14,51 @@ void csr_times_dense(const Csr& A, const Dense& B, Dense& out) {
                         std::to_string(A.cols()) + " and " + std::to_string(B.rows()) + "x" +
                         std::to_string(B.cols()) + " do not conform");
   const Index m = A.rows(), k = B.cols();
-  // Work on transposed (k × ·) copies so that row j of B and row i of the result
-  // are contiguous columns: the inner loop is then a unit-stride axpy of length k.
-  // The two copies cost O((n+m)·k), small next to the O(nnz·k) product.
+  // Row j of B and row i of the result must be contiguous for a unit-stride axpy of
+  // length k: B is copied transposed (O(n·k)), and result rows are built in a small
+  // per-thread buffer and stored into the column-major result 32 rows at a time.
   const Dense Bt = B.transpose();
-  Dense Ct(k, m);
+  out.resize(m, k);
   const auto& rp = A.row_ptr();
   const auto& ci = A.col_idx();
   const auto& v = A.values();
   const double* b = Bt.data();
+  constexpr Index kChunk = 32;  // rows computed into a local buffer, then stored column-wise
+  const Index chunks = (m + kChunk - 1) / kChunk;
 // Small products are not worth a fork/join (which costs milliseconds on a loaded machine).
-#pragma omp parallel for schedule(dynamic, 256) if (A.nnz() * k > 200000)
-  for (Index i = 0; i < m; ++i) {
-    double* c = Ct.data() + i * k;
-    std::fill(c, c + k, 0.0);
-    Csr::Offset p = rp[i];
-    // Two stored entries per pass halve the loads and stores of the output row; the
-    // summation order is fixed by the row alone, so threads never change the result.
-    for (; p + 1 < rp[i + 1]; p += 2) {
-      const double v0 = v[p], v1 = v[p + 1];
-      const double* b0 = b + static_cast<Index>(ci[p]) * k;
-      const double* b1 = b + static_cast<Index>(ci[p + 1]) * k;
+#pragma omp parallel if (A.nnz() * k > 200000)
+  {
+    std::vector<double> buffer(static_cast<size_t>(kChunk * k));
+#pragma omp for schedule(dynamic, 8)
+    for (Index chunk = 0; chunk < chunks; ++chunk) {
+      const Index first = chunk * kChunk, rows = std::min(kChunk, m - first);
+      for (Index r = 0; r < rows; ++r) {
+        const Index i = first + r;
+        double* c = buffer.data() + r * k;
+        std::fill(c, c + k, 0.0);
+        Csr::Offset p = rp[i];
+        // Two stored entries per pass halve the loads and stores of the output row; the
+        // summation order is fixed by the row alone, so threads never change the result.
+        for (; p + 1 < rp[i + 1]; p += 2) {
+          const double v0 = v[p], v1 = v[p + 1];
+          const double* b0 = b + static_cast<Index>(ci[p]) * k;
+          const double* b1 = b + static_cast<Index>(ci[p + 1]) * k;
 #pragma omp simd
-      for (Index j = 0; j < k; ++j) c[j] += v0 * b0[j] + v1 * b1[j];
-    }
-    if (p < rp[i + 1]) {
-      const double v0 = v[p];
-      const double* b0 = b + static_cast<Index>(ci[p]) * k;
+          for (Index j = 0; j < k; ++j) c[j] += v0 * b0[j] + v1 * b1[j];
+        }
+        if (p < rp[i + 1]) {
+          const double v0 = v[p];
+          const double* b0 = b + static_cast<Index>(ci[p]) * k;
 #pragma omp simd
-      for (Index j = 0; j < k; ++j) c[j] += v0 * b0[j];
+          for (Index j = 0; j < k; ++j) c[j] += v0 * b0[j];
+        }
+      }
+      for (Index j = 0; j < k; ++j) {
+        double* column = out.data() + j * m + first;
+        for (Index r = 0; r < rows; ++r) column[r] = buffer[static_cast<size_t>(r * k + j)];
+      }
     }
   }
-  out = Ct.transpose();
 }
 
 Dense csr_times_dense(const Csr& A, const Dense& B) {

@@ -11,6 +11,10 @@ void multiplicative_update(Dense& theta, const Dense& numerator, const Dense& de
   auto ratio = numerator.array() / denominator.array().max(epsilon);
   if (exponent == 1.0)
     theta.array() *= ratio;
+  else if (exponent == 0.5)  // the common damped exponents: sqrt is far cheaper than pow
+    theta.array() *= ratio.sqrt();
+  else if (exponent == 0.25)
+    theta.array() *= ratio.sqrt().sqrt();
   else
     theta.array() *= ratio.pow(exponent);
   if (floor > 0.0) theta = theta.array().max(floor).matrix();
