@@ -1,6 +1,7 @@
 #include "dnmf/terms/chain_state.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "dnmf/core/error.hpp"
 #include "dnmf/linalg/products.hpp"
@@ -60,7 +61,9 @@ void ChainState::set_P(Dense P) {
 }
 
 void ChainState::set_H(Dense H) {
+  static std::atomic<std::uint64_t> versions{0};
   h_ = std::move(H);
+  h_version_ = ++versions;
   xth_.reset();
   xxth_.reset();
   hth_.reset();

@@ -1,6 +1,7 @@
 // The state seen by the objective terms of decoder-chain models (DANMF family).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 
 #include "dnmf/core/types.hpp"
@@ -32,6 +33,9 @@ class ChainState {
   void set_H(Dense H);  ///< invalidates every product involving H
   const Dense& P() const { return p_; }
   const Dense& H() const { return h_; }
+  /// Identifies the current H: unique across all states and changes of H, so a term
+  /// may cache a product of H under it (as the attractive term does with S·H).
+  std::uint64_t h_version() const { return h_version_; }
 
   const Dense& XP() const;    ///< X·P, n×k, O(nnz·k)
   const Dense& XtH() const;   ///< Xᵀ·H, d×k, O(nnz·k)
@@ -55,6 +59,7 @@ class ChainState {
   double x_norm2_ = 0.0;
   std::optional<Dense> gram_;
   Dense p_, h_;
+  std::uint64_t h_version_ = 0;
   mutable std::optional<Dense> xp_, xth_, xtxp_, xxth_, ptp_, hth_;
   mutable std::optional<Vector> q_;
   mutable std::optional<double> gram_norm2_;

@@ -94,25 +94,32 @@ AttractiveTerm::AttractiveTerm(Csr S, double lambda) : s_(std::move(S)), lambda_
   degree_ = s_.row_sums() + s_.col_sums();
 }
 
+const Dense& AttractiveTerm::sym_times_H(const ChainState& s) const {
+  if (cached_version_ != s.h_version() || s.h_version() == 0) {
+    const Dense& H = s.H();
+    if (H.rows() != s_.rows()) throw InvalidOption("affinity matrix and H have different numbers of samples");
+    csr_times_dense(s_, H, cached_);
+    if (symmetric_)
+      cached_ *= 2.0;
+    else
+      cached_ += csr_times_dense(st_, H);
+    cached_version_ = s.h_version();
+  }
+  return cached_;
+}
+
 double AttractiveTerm::value(const ChainState& s) const {
+  // ⟨H, SH⟩ = ½⟨H, (S + Sᵀ)H⟩.
   const Dense& H = s.H();
-  if (H.rows() != s_.rows()) throw InvalidOption("affinity matrix and H have different numbers of samples");
-  const Dense SH = csr_times_dense(s_, H);
-  const double f =
-      (degree_.array() * H.rowwise().squaredNorm().array()).sum() - 2.0 * (H.array() * SH.array()).sum();
+  const double f = (degree_.array() * H.rowwise().squaredNorm().array()).sum() -
+                   (H.array() * sym_times_H(s).array()).sum();
   return lambda_ * std::max(f, 0.0);
 }
 
 void AttractiveTerm::add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const {
   if (lambda_ == 0.0) return;
-  const Dense& H = s.H();
-  Dense SH = csr_times_dense(s_, H);
-  if (!symmetric_)
-    SH += csr_times_dense(st_, H);
-  else
-    SH *= 2.0;
-  negative += (2.0 * lambda_) * SH;
-  positive += (2.0 * lambda_) * (degree_.asDiagonal() * H);
+  negative += (2.0 * lambda_) * sym_times_H(s);
+  positive += (2.0 * lambda_) * (degree_.asDiagonal() * s.H());
 }
 
 // ---- feature relationship ---------------------------------------------------------

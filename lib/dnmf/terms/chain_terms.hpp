@@ -84,7 +84,8 @@ class RepulsiveTerm final : public ChainTerm {
 /// i.e. the paper's H rule (eq. 27). For an unsymmetric S (reference preset) we use
 /// this exact gradient, not the reference code's row-only form, which is not the
 /// gradient and was seen to increase the objective (MODELS.md §1.3.10).
-/// O(nnz(S)·k + n·k); Sᵀ is stored only when S is not symmetric.
+/// O(nnz(S)·k + n·k), one product with S per new H (cached); Sᵀ is stored only when S
+/// is not symmetric. The cache makes a term object single-threaded.
 class AttractiveTerm final : public ChainTerm {
  public:
   AttractiveTerm(Csr S, double lambda);
@@ -96,10 +97,16 @@ class AttractiveTerm final : public ChainTerm {
   const Csr& affinity() const { return s_; }
 
  private:
+  /// (S + Sᵀ)H for the state's current H: the gradient at H_t and the value after the
+  /// update that produced H_t need the same product, so it is computed once per H.
+  const Dense& sym_times_H(const ChainState& s) const;
+
   Csr s_, st_;
   bool symmetric_;
   Vector degree_;  // r + c
   double lambda_;
+  mutable std::uint64_t cached_version_ = 0;
+  mutable Dense cached_;
 };
 
 /// Feature-relationship preservation ‖XᵀX − λ₃PPᵀ‖_F² (papers: ‖XXᵀ − λ₃Ψ_lΨ_lᵀ‖², d×d,
