@@ -281,6 +281,7 @@ int cmd_cluster(const std::vector<std::string>& argv) {
     o.chain.max_iterations = static_cast<int>(args.get_int("--iter", o.chain.max_iterations, 0, 100000000));
     o.chain.tolerance = args.get_double("--tol", o.chain.tolerance);
     o.chain.w_exponent = args.get_double("--w-exponent", o.default_w_exponent());
+    if (!(o.chain.w_exponent > 0.0)) throw UsageError("--w-exponent must lie in (0, 1]");
     o.chain.h_exponent = args.get_double("--h-exponent", o.chain.h_exponent);
     o.chain.safeguard = !args.has("--no-safeguard");
     o.chain.seed = seed;

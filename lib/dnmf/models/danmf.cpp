@@ -11,6 +11,7 @@ namespace dnmf {
 DanmfOptions::DanmfOptions() {
   chain.pretrain_iterations = 500;  // MODELS.md §1.3.5 / §9.3
   chain.max_iterations = 1000;
+  chain.w_exponent = 0.0;  // automatic: default_w_exponent() at fit time
   graph.weights = AffinityWeights::heat;
   graph.symmetrize = Symmetrization::max;  // §9.3: symmetrised S⁺ keeps the H rule monotone (§1.3.10)
 }
@@ -20,7 +21,9 @@ double DanmfOptions::default_w_exponent() const {
 }
 
 void DanmfOptions::validate(Index n, Index d) const {
-  chain.validate(n, d);
+  ChainOptions resolved = chain;
+  if (resolved.w_exponent == 0.0) resolved.w_exponent = default_w_exponent();
+  resolved.validate(n, d);
   const auto check = [](double v, const char* name) {
     if (!(v >= 0.0) || !std::isfinite(v)) throw InvalidOption(std::string(name) + " must be finite and >= 0");
   };
@@ -72,7 +75,9 @@ DanmfResult fit_danmf(const DataMatrix& X, const DanmfOptions& options, const Pr
   const auto owned = danmf_terms(options, result.affinity);
   std::vector<const ChainTerm*> terms;
   for (const auto& t : owned) terms.push_back(t.get());
-  result.fit = fit_deep_chain(X, terms, options.chain, progress);
+  ChainOptions chain = options.chain;
+  if (chain.w_exponent == 0.0) chain.w_exponent = options.default_w_exponent();
+  result.fit = fit_deep_chain(X, terms, chain, progress);
   return result;
 }
 

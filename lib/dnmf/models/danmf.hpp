@@ -26,8 +26,10 @@ struct DanmfOptions {
   double lambda_frp = 0.5;
   /// The attractive graph S⁺ (MODELS.md §9.3: p = ⌊ln n⌋ + 1, heat kernel, max-symmetrised).
   AffinityOptions graph;
-  ChainOptions chain;  ///< layers, iterations, exponents, safeguard, seed
-  DanmfOptions();      ///< sets the §9.3 defaults (pre-training 500, fine-tuning 1000)
+  /// Layers, iterations, exponents, safeguard, seed. chain.w_exponent = 0 (the default
+  /// here) means default_w_exponent(), resolved when fitting.
+  ChainOptions chain;
+  DanmfOptions();  ///< sets the §9.3 defaults (pre-training 500, fine-tuning 1000)
   /// The W exponent §9.1 prescribes: 1 without the FRP term (Lee–Seung case, monotone),
   /// else 1/2, the least damping §8 found monotone when FRP dominates.
   double default_w_exponent() const;
