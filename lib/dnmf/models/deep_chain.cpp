@@ -104,6 +104,13 @@ class Sweeper {
   template <class Apply>
   void guarded_update(Dense& theta, const Dense& numerator, const Dense& denominator, double gamma,
                       const std::string& name, int iteration, bool is_p, Apply apply) {
+    if (!o_.safeguard) {  // one step, no copy of the old block
+      multiplicative_update(theta, numerator, denominator, o_.epsilon, gamma, o_.floor);
+      check_finite(theta, name, iteration, stage_);
+      apply(theta);
+      refresh(is_p, !is_p, iteration);
+      return;
+    }
     const double f_old = total();
     const Dense old = theta;
     const std::vector<double> old_values = values_;
@@ -114,7 +121,7 @@ class Sweeper {
       apply(theta);
       refresh(is_p, !is_p, iteration);
       const double f = total();
-      if (!o_.safeguard || f <= f_old + 1e-12 * std::abs(f_old)) return;
+      if (f <= f_old + 1e-12 * std::abs(f_old)) return;
       if (h == o_.max_halvings) break;
       ++halvings;
       gamma *= 0.5;
@@ -160,11 +167,13 @@ class Sweeper {
     for (const ChainTerm* t : terms_) wants_xxth = wants_xxth || t->needs_XXtH();
     if (wants_xxth) s_.prefetch_XP_and_XXtH();
     const Index n = s_.n();
-    Dense hneg = Dense::Zero(n, k), hpos = Dense::Zero(n, k);
+    hneg_.setZero(n, k);  // members: reused across sweeps, no n×k allocation per iteration
+    hpos_.setZero(n, k);
     for (const ChainTerm* t : terms_)
-      if (t->depends_on_H()) t->add_gradient_H(s_, hneg, hpos);
+      if (t->depends_on_H()) t->add_gradient_H(s_, hneg_, hpos_);
     Dense H = s_.H();
-    guarded_update(H, hneg, hpos, o_.h_exponent, "H", iteration, false, [&](const Dense& h) { s_.set_H(h); });
+    guarded_update(H, hneg_, hpos_, o_.h_exponent, "H", iteration, false,
+                   [&](const Dense& h) { s_.set_H(h); });
   }
 
   ChainState& s_;
@@ -173,6 +182,7 @@ class Sweeper {
   std::string stage_;
   Clock::time_point start_;
   std::vector<double> values_;
+  Dense hneg_, hpos_;  // gradient parts of the H step
 };
 
 std::uint64_t layer_seed(std::uint64_t seed, size_t layer) {
