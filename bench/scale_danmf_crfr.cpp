@@ -102,12 +102,31 @@ Line run(const dnmf::DataMatrix& X, const std::vector<int>& truth, int pretrain,
   return line;
 }
 
+/// "10000,70000" → {10000, 70000}; exits on anything else.
+std::vector<dnmf::Index> parse_sizes(const char* text) {
+  std::vector<dnmf::Index> sizes;
+  const char* p = text;
+  while (*p) {
+    char* end = nullptr;
+    const long long v = std::strtoll(p, &end, 10);
+    if (end == p || v < 100 || v > 70000 || (*end && *end != ',')) {
+      std::fprintf(stderr, "--sizes: expected comma-separated sample counts in [100, 70000], got '%s'\n",
+                   text);
+      std::exit(2);
+    }
+    sizes.push_back(static_cast<dnmf::Index>(v));
+    p = *end ? end + 1 : end;
+  }
+  return sizes;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string datasets = "../shared/datasets";
   int iterations = 20, pretrain = 5;
   bool full = false;
+  std::vector<dnmf::Index> sizes{10000, 20000, 40000, 70000};
   for (int a = 1; a < argc; ++a) {
     if (!std::strcmp(argv[a], "--datasets") && a + 1 < argc)
       datasets = argv[++a];
@@ -115,11 +134,14 @@ int main(int argc, char** argv) {
       iterations = std::atoi(argv[++a]);
     else if (!std::strcmp(argv[a], "--pretrain-iter") && a + 1 < argc)
       pretrain = std::atoi(argv[++a]);
+    else if (!std::strcmp(argv[a], "--sizes") && a + 1 < argc)
+      sizes = parse_sizes(argv[++a]);
     else if (!std::strcmp(argv[a], "--full"))
       full = true;
     else {
-      std::fprintf(
-          stderr, "usage: bench_scale_danmf_crfr [--datasets DIR] [--iter N] [--pretrain-iter N] [--full]\n");
+      std::fprintf(stderr,
+                   "usage: bench_scale_danmf_crfr [--datasets DIR] [--iter N] [--pretrain-iter N] [--sizes "
+                   "N1,N2,..] [--full]\n");
       return 2;
     }
   }
@@ -135,7 +157,7 @@ int main(int argc, char** argv) {
     int pretrain, iterations;
   };
   std::vector<Job> jobs;
-  for (dnmf::Index n : {10000, 20000, 40000, 70000}) jobs.push_back({n, pretrain, iterations});
+  for (dnmf::Index n : sizes) jobs.push_back({n, pretrain, iterations});
   if (full) jobs.push_back({70000, 30, 1000});
   for (const Job& job : jobs) {
     std::fflush(stdout);

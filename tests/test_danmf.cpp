@@ -401,6 +401,32 @@ BOOST_AUTO_TEST_CASE(sparse_and_dense_data_give_the_same_fit) {
   BOOST_TEST(rel_err(a.fit.H, c.fit.H) < 1e-8);
 }
 
+BOOST_AUTO_TEST_CASE(locality_order_gives_the_same_fit_in_input_order) {
+  // Processing samples in the graph's locality order permutes every n-indexed array
+  // consistently and draws the random start in the input order, so the fit returned
+  // (in input order) equals the unpermuted one up to summation order.
+  const auto [x, truth] = planted(4);
+  for (bool sparse : {false, true}) {
+    dnmf::DanmfOptions o;
+    o.chain.layers = {12, 6};
+    o.chain.pretrain_iterations = 40;
+    o.chain.max_iterations = 60;
+    o.chain.seed = 8;
+    o.sample_order = dnmf::SampleOrder::input;
+    const DataMatrix X = sparse ? DataMatrix(Csr::from_dense(x)) : DataMatrix(x);
+    const auto a = dnmf::fit_danmf(X, o);
+    o.sample_order = dnmf::SampleOrder::locality;
+    const auto b = dnmf::fit_danmf(X, o);
+    BOOST_TEST_CONTEXT((sparse ? "sparse" : "dense")) {
+      BOOST_TEST(rel_err(b.fit.H, a.fit.H) < 1e-8);
+      BOOST_TEST(rel_err(b.fit.P, a.fit.P) < 1e-8);
+      BOOST_TEST(std::abs(b.fit.objective.back() - a.fit.objective.back()) <= 1e-9 * a.fit.objective.back());
+      BOOST_TEST(cluster(a, 3, 1) == cluster(b, 3, 1));
+      BOOST_TEST((b.affinity.to_dense().array() == a.affinity.to_dense().array()).all());  // input order
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_options_are_refused) {
   const DataMatrix X(test_data(10, 5, 0.5, 1));
   dnmf::DanmfOptions o;

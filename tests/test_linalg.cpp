@@ -7,7 +7,11 @@
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
 #include "dnmf/linalg/data_matrix.hpp"
+#include "dnmf/linalg/parallel.hpp"
 #include "dnmf/linalg/products.hpp"
+
+#include <algorithm>
+#include <vector>
 
 using dnmf::Csr;
 using dnmf::DataMatrix;
@@ -39,6 +43,47 @@ BOOST_AUTO_TEST_CASE(csr_times_dense_matches_dense_product) {
     // Same sums in a different order: agreement to a few ulps (1e-10 is the project bound).
     BOOST_TEST(relative_error(c, a * b) < 1e-10);
   }
+}
+
+BOOST_AUTO_TEST_CASE(all_column_panel_widths_match_dense_product) {
+  // The kernel works on panels of 16, 4 and 1 columns: widths around those boundaries,
+  // and enough rows and stored entries to run in parallel.
+  const Dense a = random_sparse_dense(1500, 41, 0.3, 21);
+  const Csr s = Csr::from_dense(a);
+  for (dnmf::Index k : {1, 3, 4, 15, 16, 17, 21, 37, 64}) {
+    dnmf::Rng rng(200 + static_cast<std::uint64_t>(k));
+    const Dense b = rng.uniform_matrix(41, k);
+    const Dense expected = a * b;
+    const Dense c = dnmf::csr_times_dense(s, b);
+    BOOST_TEST(relative_error(c, expected) < 1e-10, "k = " << k);
+    Dense t;  // B given transposed: the same kernel, the same sums
+    dnmf::csr_times_transposed(s, b.transpose(), t);
+    BOOST_TEST((t - c).norm() == 0.0, "k = " << k);
+    omp_set_num_threads(1);
+    const Dense one = dnmf::csr_times_dense(s, b);
+    omp_set_num_threads(2);
+    BOOST_TEST((one - c).norm() == 0.0, "k = " << k);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(pair_product_equals_two_products) {
+  const Dense a = random_sparse_dense(700, 30, 0.2, 41);
+  const Csr s = Csr::from_dense(a);
+  dnmf::Rng rng(42);
+  const Dense ba = rng.uniform_matrix(30, 19), bb = rng.uniform_matrix(30, 6);
+  Dense oa, ob;
+  dnmf::csr_times_dense_pair(s, ba, bb, oa, ob);
+  BOOST_TEST(relative_error(oa, a * ba) < 1e-10);
+  BOOST_TEST(relative_error(ob, a * bb) < 1e-10);
+  // Each column is summed in the same order whatever sits beside it.
+  BOOST_TEST((oa - dnmf::csr_times_dense(s, ba)).norm() == 0.0);
+  BOOST_TEST((ob - dnmf::csr_times_dense(s, bb)).norm() == 0.0);
+  const DataMatrix dense(a);
+  Dense da, db;
+  dense.times_pair(ba, bb, da, db);
+  BOOST_TEST(relative_error(da, a * ba) < 1e-10);
+  BOOST_TEST(relative_error(db, a * bb) < 1e-10);
+  BOOST_CHECK_THROW(dnmf::csr_times_dense_pair(s, ba, Dense::Ones(3, 2), oa, ob), dnmf::InvalidOption);
 }
 
 BOOST_AUTO_TEST_CASE(empty_rows_and_shape_errors) {
@@ -164,4 +209,29 @@ BOOST_AUTO_TEST_CASE(blocked_dense_products_match_eigen_and_ignore_threads) {
   dnmf::dense_transpose_times(a, c, two);
   BOOST_TEST((one - two).norm() == 0.0);  // fixed blocks, fixed summation order
   BOOST_CHECK_THROW(dnmf::dense_times(a, c, ab), dnmf::InvalidOption);
+}
+
+BOOST_AUTO_TEST_CASE(row_blocks_cover_every_row_once) {
+  for (dnmf::Index rows : {0, 1, 4095, 4096, 70001}) {
+    std::vector<int> hits(static_cast<size_t>(rows), 0);
+    dnmf::for_row_blocks(rows, 64, [&](dnmf::Index begin, dnmf::Index count) {
+      for (dnmf::Index i = begin; i < begin + count; ++i) ++hits[static_cast<size_t>(i)];
+    });
+    BOOST_TEST(std::count(hits.begin(), hits.end(), 1) == rows);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(dense_gram_matches_product_and_ignores_threads) {
+  for (dnmf::Index rows : {5, 9000}) {
+    dnmf::Rng rng(55);
+    const Dense a = rng.uniform_matrix(rows, 13);
+    Dense one, two;
+    omp_set_num_threads(1);
+    dnmf::dense_gram(a, one);
+    omp_set_num_threads(2);
+    dnmf::dense_gram(a, two);
+    BOOST_TEST(relative_error(one, a.transpose() * a) < 1e-12);
+    BOOST_TEST((one - two).norm() == 0.0);
+    BOOST_TEST((one - one.transpose()).norm() == 0.0);  // exactly symmetric
+  }
 }

@@ -6,7 +6,11 @@
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
 #include "dnmf/linalg/data_matrix.hpp"
+#include "dnmf/models/mu.hpp"
 #include "dnmf/models/nmf.hpp"
+
+#include <cmath>
+#include <limits>
 
 using dnmf::Csr;
 using dnmf::DataMatrix;
@@ -151,4 +155,33 @@ BOOST_AUTO_TEST_CASE(numerical_blowup_is_reported_with_iteration) {
   } catch (const dnmf::NumericalError& e) {
     BOOST_TEST(std::string(e.what()).find("iteration") != std::string::npos);
   }
+}
+
+BOOST_AUTO_TEST_CASE(update_into_equals_the_elementwise_rule) {
+  // θ·(N/max(D, δ))^γ floored, written by hand entry by entry, against both forms of the
+  // update; large enough (600×70) to be split across threads.
+  dnmf::Rng rng(77);
+  const Dense theta = rng.uniform_matrix(600, 70), num = rng.uniform_matrix(600, 70);
+  Dense den = rng.uniform_matrix(600, 70);
+  den(3, 4) = 0.0;  // guarded by δ
+  for (double gamma : {1.0, 0.5, 0.25, 0.3}) {
+    for (double floor : {0.0, 0.2}) {
+      Dense expected(600, 70);
+      for (dnmf::Index j = 0; j < 70; ++j)
+        for (dnmf::Index i = 0; i < 600; ++i)
+          expected(i, j) =
+              std::max(theta(i, j) * std::pow(num(i, j) / std::max(den(i, j), 1e-9), gamma), floor);
+      Dense into;
+      BOOST_TEST(dnmf::multiplicative_update_into(theta, num, den, 1e-9, gamma, floor, into));
+      BOOST_TEST((into - expected).norm() / expected.norm() < 1e-14);
+      Dense in_place = theta;
+      dnmf::multiplicative_update(in_place, num, den, 1e-9, gamma, floor);
+      BOOST_TEST((in_place - expected).norm() / expected.norm() < 1e-14);
+    }
+  }
+  Dense bad = num, into;
+  bad(10, 10) = std::numeric_limits<double>::infinity();
+  BOOST_TEST(!dnmf::multiplicative_update_into(theta, bad, den, 1e-9, 1.0, 0.0, into));
+  bad(10, 10) = std::numeric_limits<double>::quiet_NaN();
+  BOOST_TEST(!dnmf::multiplicative_update_into(theta, bad, den, 1e-9, 1.0, 0.0, into));
 }

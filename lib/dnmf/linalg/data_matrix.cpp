@@ -46,6 +46,15 @@ void DataMatrix::times(const Dense& M, Dense& out) const {
     dense_times(*dense(), M, out);
 }
 
+void DataMatrix::times_pair(const Dense& Ma, const Dense& Mb, Dense& out_a, Dense& out_b) const {
+  if (const Csr* s = sparse()) {
+    csr_times_dense_pair(*s, Ma, Mb, out_a, out_b);
+  } else {
+    dense_times(*dense(), Ma, out_a);
+    dense_times(*dense(), Mb, out_b);
+  }
+}
+
 void DataMatrix::transpose_times(const Dense& M, Dense& out) const {
   // Scattering rows of X reads M once, in order; the CSR of Xᵀ gathers rows of M at
   // random, which is slow once M (n×k) outgrows the caches. The scatter needs up to

@@ -33,6 +33,8 @@ class DataMatrix {
 
   /// out = X·M (n×k), M is d×k. O(nnz·k) sparse, O(n·d·k) dense.
   void times(const Dense& M, Dense& out) const;
+  /// out_a = X·M_a and out_b = X·M_b; sparse X is read once for both.
+  void times_pair(const Dense& Ma, const Dense& Mb, Dense& out_a, Dense& out_b) const;
   /// out = Xᵀ·M (d×k), M is n×k. O(nnz·k) sparse, O(n·d·k) dense.
   void transpose_times(const Dense& M, Dense& out) const;
 

@@ -1,6 +1,7 @@
 #include "dnmf/linalg/products.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -8,22 +9,49 @@
 
 namespace dnmf {
 
-void csr_times_dense(const Csr& A, const Dense& B, Dense& out) {
-  if (A.cols() != B.rows())
-    throw InvalidOption("csr_times_dense: shapes " + std::to_string(A.rows()) + "x" +
-                        std::to_string(A.cols()) + " and " + std::to_string(B.rows()) + "x" +
-                        std::to_string(B.cols()) + " do not conform");
-  const Index m = A.rows(), k = B.cols();
-  // Row j of B and row i of the result must be contiguous for a unit-stride axpy of
-  // length k: B is copied transposed (O(n·k)), and result rows are built in a small
-  // per-thread buffer and stored into the column-major result 32 rows at a time.
-  const Dense Bt = B.transpose();
-  out.resize(m, k);
-  const auto& rp = A.row_ptr();
-  const auto& ci = A.col_idx();
-  const auto& v = A.values();
+namespace {
+
+// a·b + c: one rounding where the build targets FMA hardware (-march=native), the plain
+// expression elsewhere; either way a fixed, thread-independent order of operations.
+inline double madd(double a, double b, double c) {
+#if defined(__FMA__)
+  return std::fma(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+
+/// acc[0..W) = Σ_p v_p · row_{c_p}(Bt)[j0 .. j0+W) for the stored entries of one CSR row.
+/// The W accumulators stay in registers (W = 16 is four AVX2 vectors), so each stored
+/// entry costs W loads from B and W fused multiply-adds, and no loads or stores of the
+/// output row.
+template <int W>
+inline void row_panel(Csr::Offset begin, Csr::Offset end, const Csr::ColIndex* ci, const double* v,
+                      const double* b, Index ldb, Index j0, double* out) {
+  double acc[W] = {};
+  for (Csr::Offset p = begin; p < end; ++p) {
+    const double vp = v[p];
+    const double* row = b + static_cast<Index>(ci[p]) * ldb + j0;
+#pragma GCC unroll 16
+    for (int j = 0; j < W; ++j) acc[j] = madd(vp, row[j], acc[j]);
+  }
+  for (int j = 0; j < W; ++j) out[j] = acc[j];
+}
+
+/// Rows of A·B for CSR A and Bt = Bᵀ (k×n, so row j of B is contiguous), built 32
+/// rows at a time in a per-thread buffer and handed to store(first, rows, buffer)
+/// (row r of the chunk at buffer + r·k). Columns are processed in panels of 16 (the
+/// rest in panels of 4 and singles); each output entry is summed over the row's
+/// stored entries in order, so results do not depend on the thread count.
+/// O(nnz(A)·k).
+template <class Store>
+void gather_rows(const Csr& A, const Dense& Bt, Store store) {
+  const Index m = A.rows(), k = Bt.rows();
+  const auto* rp = A.row_ptr().data();
+  const auto* ci = A.col_idx().data();
+  const double* v = A.values().data();
   const double* b = Bt.data();
-  constexpr Index kChunk = 32;  // rows computed into a local buffer, then stored column-wise
+  constexpr Index kChunk = 32;
   const Index chunks = (m + kChunk - 1) / kChunk;
 // Small products are not worth a fork/join (which costs milliseconds on a loaded machine).
 #pragma omp parallel if (A.nnz() * k > 200000)
@@ -35,30 +63,61 @@ void csr_times_dense(const Csr& A, const Dense& B, Dense& out) {
       for (Index r = 0; r < rows; ++r) {
         const Index i = first + r;
         double* c = buffer.data() + r * k;
-        std::fill(c, c + k, 0.0);
-        Csr::Offset p = rp[i];
-        // Two stored entries per pass halve the loads and stores of the output row; the
-        // summation order is fixed by the row alone, so threads never change the result.
-        for (; p + 1 < rp[i + 1]; p += 2) {
-          const double v0 = v[p], v1 = v[p + 1];
-          const double* b0 = b + static_cast<Index>(ci[p]) * k;
-          const double* b1 = b + static_cast<Index>(ci[p + 1]) * k;
-#pragma omp simd
-          for (Index j = 0; j < k; ++j) c[j] += v0 * b0[j] + v1 * b1[j];
-        }
-        if (p < rp[i + 1]) {
-          const double v0 = v[p];
-          const double* b0 = b + static_cast<Index>(ci[p]) * k;
-#pragma omp simd
-          for (Index j = 0; j < k; ++j) c[j] += v0 * b0[j];
-        }
+        Index j0 = 0;
+        for (; j0 + 16 <= k; j0 += 16) row_panel<16>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0);
+        for (; j0 + 4 <= k; j0 += 4) row_panel<4>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0);
+        for (; j0 < k; ++j0) row_panel<1>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0);
       }
-      for (Index j = 0; j < k; ++j) {
-        double* column = out.data() + j * m + first;
-        for (Index r = 0; r < rows; ++r) column[r] = buffer[static_cast<size_t>(r * k + j)];
-      }
+      store(first, rows, buffer.data());
     }
   }
+}
+
+/// Writes columns [from, from + cols) of a chunk (row-major, k wide) into the first
+/// `cols` columns of the column-major out, rows first .. first + rows.
+void store_columns(const double* buffer, Index first, Index rows, Index k, Index from, Index cols,
+                   Dense& out) {
+  const Index m = out.rows();
+  for (Index j = 0; j < cols; ++j) {
+    double* column = out.data() + j * m + first;
+    for (Index r = 0; r < rows; ++r) column[r] = buffer[static_cast<size_t>(r * k + from + j)];
+  }
+}
+
+}  // namespace
+
+void csr_times_dense(const Csr& A, const Dense& B, Dense& out) {
+  if (A.cols() != B.rows())
+    throw InvalidOption("csr_times_dense: shapes " + std::to_string(A.rows()) + "x" +
+                        std::to_string(A.cols()) + " and " + std::to_string(B.rows()) + "x" +
+                        std::to_string(B.cols()) + " do not conform");
+  // Row j of B must be contiguous: B is copied transposed (O(n·k)).
+  const Dense Bt = B.transpose();
+  csr_times_transposed(A, Bt, out);
+}
+
+void csr_times_transposed(const Csr& A, const Dense& Bt, Dense& out) {
+  if (A.cols() != Bt.cols()) throw InvalidOption("csr_times_transposed: shapes do not conform");
+  const Index k = Bt.rows();
+  out.resize(A.rows(), k);
+  gather_rows(A, Bt, [&](Index first, Index rows, const double* buffer) {
+    store_columns(buffer, first, rows, k, 0, k, out);
+  });
+}
+
+void csr_times_dense_pair(const Csr& A, const Dense& Ba, const Dense& Bb, Dense& out_a, Dense& out_b) {
+  if (A.cols() != Ba.rows() || A.cols() != Bb.rows())
+    throw InvalidOption("csr_times_dense_pair: shapes do not conform");
+  const Index ka = Ba.cols(), kb = Bb.cols(), k = ka + kb;
+  Dense Bt(k, A.cols());
+  Bt.topRows(ka) = Ba.transpose();
+  Bt.bottomRows(kb) = Bb.transpose();
+  out_a.resize(A.rows(), ka);
+  out_b.resize(A.rows(), kb);
+  gather_rows(A, Bt, [&](Index first, Index rows, const double* buffer) {
+    store_columns(buffer, first, rows, k, 0, ka, out_a);
+    store_columns(buffer, first, rows, k, ka, kb, out_b);
+  });
 }
 
 Dense csr_times_dense(const Csr& A, const Dense& B) {
@@ -85,7 +144,12 @@ Index block_begin(Index rows, Index blocks, Index b) {
 void dense_times(const Dense& A, const Dense& B, Dense& out) {
   if (A.cols() != B.rows()) throw InvalidOption("dense_times: shapes do not conform");
   out.resize(A.rows(), B.cols());
-  const Index blocks = block_count(A.rows());
+  // Tall A: blocks of >= 2048 rows. Short A with much work (a d×d Gram times P): blocks
+  // of >= 64 rows and >= 8 Mflop each. Either count depends on the shapes only.
+  const double flops =
+      2.0 * static_cast<double>(A.rows()) * static_cast<double>(A.cols()) * static_cast<double>(B.cols());
+  const Index short_blocks = std::min<Index>({16, A.rows() / 64, static_cast<Index>(flops / 8e6)});
+  const Index blocks = std::max(block_count(A.rows()), std::max<Index>(short_blocks, 1));
 #pragma omp parallel for schedule(dynamic, 1) if (blocks > 1)
   for (Index b = 0; b < blocks; ++b) {
     const Index begin = block_begin(A.rows(), blocks, b), end = block_begin(A.rows(), blocks, b + 1);
@@ -95,9 +159,8 @@ void dense_times(const Dense& A, const Dense& B, Dense& out) {
 
 void csr_transpose_times_dense(const Csr& A, const Dense& B, Dense& out) {
   if (A.rows() != B.rows()) throw InvalidOption("csr_transpose_times_dense: shapes do not conform");
-  const Index n = A.cols(), k = B.cols();
-  const Index blocks = block_count(A.rows());
-  const Dense Bt = B.transpose();  // row i of B is a contiguous column
+  const Index m = A.rows(), n = A.cols(), k = B.cols();
+  const Index blocks = block_count(m);
   std::vector<Dense> partial(static_cast<size_t>(blocks));
   const auto& rp = A.row_ptr();
   const auto& ci = A.col_idx();
@@ -106,15 +169,27 @@ void csr_transpose_times_dense(const Csr& A, const Dense& B, Dense& out) {
   for (Index b = 0; b < blocks; ++b) {
     Dense& part = partial[static_cast<size_t>(b)];
     part.setZero(k, n);  // column f accumulates row f of the result
-    const Index begin = block_begin(A.rows(), blocks, b), end = block_begin(A.rows(), blocks, b + 1);
+    const Index begin = block_begin(m, blocks, b), end = block_begin(m, blocks, b + 1);
     double* out_rows = part.data();
-    for (Index i = begin; i < end; ++i) {
-      const double* bi = Bt.data() + i * k;
-      for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p) {
-        double* c = out_rows + static_cast<Index>(ci[p]) * k;
-        const double vp = v[p];
+    // Rows of B are needed contiguously: 32 at a time are transposed into a small
+    // buffer (column-major B is read in cache-friendly strips, no n×k copy).
+    constexpr Index kStrip = 32;
+    std::vector<double> strip(static_cast<size_t>(kStrip * k));
+    for (Index first = begin; first < end; first += kStrip) {
+      const Index rows = std::min(kStrip, end - first);
+      for (Index j = 0; j < k; ++j) {
+        const double* column = B.data() + j * m + first;
+        for (Index r = 0; r < rows; ++r) strip[static_cast<size_t>(r * k + j)] = column[r];
+      }
+      for (Index r = 0; r < rows; ++r) {
+        const Index i = first + r;
+        const double* bi = strip.data() + r * k;
+        for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p) {
+          double* c = out_rows + static_cast<Index>(ci[p]) * k;
+          const double vp = v[p];
 #pragma omp simd
-        for (Index j = 0; j < k; ++j) c[j] += vp * bi[j];
+          for (Index j = 0; j < k; ++j) c[j] = madd(vp, bi[j], c[j]);
+        }
       }
     }
   }
@@ -133,6 +208,21 @@ void dense_transpose_times(const Dense& A, const Dense& B, Dense& out) {
   }
   out = std::move(partial[0]);
   for (Index b = 1; b < blocks; ++b) out += partial[b];
+}
+
+void dense_gram(const Dense& A, Dense& out) {
+  const Index k = A.cols(), blocks = block_count(A.rows());
+  std::vector<Dense> partial(static_cast<size_t>(blocks));
+#pragma omp parallel for schedule(dynamic, 1) if (blocks > 1)
+  for (Index b = 0; b < blocks; ++b) {
+    const Index begin = block_begin(A.rows(), blocks, b), end = block_begin(A.rows(), blocks, b + 1);
+    Dense& part = partial[static_cast<size_t>(b)];
+    part.setZero(k, k);
+    part.selfadjointView<Eigen::Lower>().rankUpdate(A.middleRows(begin, end - begin).transpose());
+  }
+  out = std::move(partial[0]);
+  for (Index b = 1; b < blocks; ++b) out += partial[static_cast<size_t>(b)];
+  out.triangularView<Eigen::StrictlyUpper>() = out.transpose();
 }
 
 }  // namespace dnmf

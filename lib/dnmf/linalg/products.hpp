@@ -11,6 +11,14 @@ namespace dnmf {
 void csr_times_dense(const Csr& A, const Dense& B, Dense& out);
 Dense csr_times_dense(const Csr& A, const Dense& B);
 
+/// out = A·B given Bt = Bᵀ (k×n): callers that multiply by the same tall B often keep
+/// its transpose in a reusable buffer instead of a fresh n×k copy per call.
+void csr_times_transposed(const Csr& A, const Dense& Bt, Dense& out);
+
+/// out_a = A·B_a and out_b = A·B_b in one pass over A (one sparse product with the
+/// right factors side by side, the result split on store: no n×(k_a+k_b) temporary).
+void csr_times_dense_pair(const Csr& A, const Dense& Ba, const Dense& Bb, Dense& out_a, Dense& out_b);
+
 /// out = Aᵀ·B for CSR A (m×n) and dense B (m×k) without a transpose of A: rows of A
 /// are scattered into per-block partial results (n×k each, at most 16 blocks, count
 /// fixed by m) summed in block order, so the result does not depend on the thread
@@ -31,5 +39,10 @@ void dense_times(const Dense& A, const Dense& B, Dense& out);
 /// of A, summed in block order, so the result does not depend on the thread count.
 /// O(m·n·k) time, O(blocks·n·k) extra with at most 16 blocks.
 void dense_transpose_times(const Dense& A, const Dense& B, Dense& out);
+
+/// out = AᵀA (k×k) for a tall dense A (m×k): symmetric rank-k updates (half the flops of
+/// a general product) on fixed row blocks summed in order, so the result is exactly
+/// symmetric and does not depend on the thread count. O(m·k²/2).
+void dense_gram(const Dense& A, Dense& out);
 
 }  // namespace dnmf

@@ -72,12 +72,11 @@ DanmfResult fit_danmf(const DataMatrix& X, const DanmfOptions& options, const Pr
     result.affinity = affinity_from_knn(neighbours, options.graph);
     result.graph_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
-  const auto owned = danmf_terms(options, result.affinity);
-  std::vector<const ChainTerm*> terms;
-  for (const auto& t : owned) terms.push_back(t.get());
   ChainOptions chain = options.chain;
   if (chain.w_exponent == 0.0) chain.w_exponent = options.default_w_exponent();
-  result.fit = fit_deep_chain(X, terms, chain, progress);
+  result.fit = fit_deep_chain_on_graph(
+      X, result.affinity, [&](const Csr& graph) { return danmf_terms(options, graph); }, chain,
+      options.sample_order, progress);
   return result;
 }
 

@@ -19,6 +19,10 @@ enum class DanmfVariant {
 
 struct DanmfOptions {
   DanmfVariant variant = DanmfVariant::crfr;
+  /// Processing order of the samples. The random start is drawn in the input order
+  /// either way, so the orders give the same fit up to rounding (sums over samples run
+  /// in a different order).
+  SampleOrder sample_order = SampleOrder::automatic;
   /// Weights of MODELS.md §1.3.3: λ₁ repulsive, λ₂ attractive, λ₃ inside the FRP norm.
   /// For `danmf` only λ₂ is used; the DANMF paper's λ (weight of tr(V L Vᵀ)) equals 2λ₂.
   double lambda_repulsive = 1e-4;

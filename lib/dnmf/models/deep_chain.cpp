@@ -5,8 +5,11 @@
 
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
+#include "dnmf/graph/reorder.hpp"
+#include "dnmf/linalg/parallel.hpp"
 #include "dnmf/linalg/products.hpp"
 #include "dnmf/models/mu.hpp"
+#include "dnmf/models/nmf.hpp"
 
 namespace dnmf {
 
@@ -59,8 +62,12 @@ class Sweeper {
           Clock::time_point start)
       : s_(s), terms_(terms), o_(o), stage_(std::move(stage)), start_(start), values_(terms.size(), 0.0) {}
 
-  /// Evaluates every term at the state's (P, H).
-  void evaluate_all(int iteration) { refresh(true, true, iteration); }
+  /// Evaluates every term at the state's (P, H), after the re-weighted terms have set
+  /// their weights there.
+  void evaluate_all(int iteration) {
+    for (const ChainTerm* t : terms_) t->update_weights(s_);
+    refresh(true, true, iteration);
+  }
   double total() const {
     double f = 0.0;
     for (double v : values_) f += v;
@@ -75,6 +82,7 @@ class Sweeper {
     double previous = total();
     for (int it = 1; it <= iterations; ++it) {
       sweep(W, it);
+      reweight(it);
       const double f = total();
       trace.push_back(f);
       done = it;
@@ -93,6 +101,27 @@ class Sweeper {
   void refresh(bool p_changed, bool h_changed, int iteration) {
     for (size_t t = 0; t < terms_.size(); ++t)
       if ((p_changed && terms_[t]->depends_on_P()) || (h_changed && terms_[t]->depends_on_H())) {
+        values_[t] = terms_[t]->value(s_);
+        if (!std::isfinite(values_[t]))
+          throw NumericalError("objective term '" + terms_[t]->name() + "' is NaN/Inf after iteration " +
+                               std::to_string(iteration) + " (" + stage_ + ")");
+      }
+  }
+
+  /// Stops a diverging fit (objective unbounded below) before it overflows.
+  void check_bounded(int iteration) const {
+    const double largest = s_.H().size() ? s_.H().maxCoeff() : 0.0;
+    if (largest > o_.max_entry)
+      throw NumericalError("H is diverging (largest entry " + std::to_string(largest) + " > " +
+                           std::to_string(o_.max_entry) + ") after iteration " + std::to_string(iteration) +
+                           " (" + stage_ + "): the regularisation is unbounded below for these weights");
+  }
+
+  /// New IRLS weights at the point the sweep reached; the recorded objective is then the
+  /// true objective there (the majoriser touches it at its own weights).
+  void reweight(int iteration) {
+    for (size_t t = 0; t < terms_.size(); ++t)
+      if (terms_[t]->update_weights(s_)) {
         values_[t] = terms_[t]->value(s_);
         if (!std::isfinite(values_[t]))
           throw NumericalError("objective term '" + terms_[t]->name() + "' is NaN/Inf after iteration " +
@@ -149,31 +178,105 @@ class Sweeper {
       core_num = psi.size() ? Dense(psi.transpose() * negative) : negative;
       core_den = psi.size() ? Dense(psi.transpose() * positive) : positive;
       if (i + 1 < l) {
-        num = core_num * phi[i].transpose();
-        den = core_den * phi[i].transpose();
+        const Dense phi_t = phi[i].transpose();
+        dense_times(core_num, phi_t, num);
+        dense_times(core_den, phi_t, den);
       } else {
         num = std::move(core_num);
         den = std::move(core_den);
       }
       const auto apply = [&](const Dense& wi) {
-        Dense right = (i + 1 < l) ? Dense(wi * phi[i]) : wi;  // W_i Φ_{i+1}, r_{i−1}×k
-        s_.set_P(psi.size() ? Dense(psi * right) : std::move(right));
+        Dense right;  // W_i Φ_{i+1}, r_{i−1}×k
+        if (i + 1 < l)
+          dense_times(wi, phi[i], right);
+        else
+          right = wi;
+        if (!psi.size()) {
+          s_.set_P(std::move(right));
+          return;
+        }
+        Dense p;
+        dense_times(psi, right, p);
+        s_.set_P(std::move(p));
       };
       guarded_update(W[i], num, den, o_.w_exponent, "W_" + std::to_string(i + 1), iteration, true, apply);
-      psi = psi.size() ? Dense(psi * W[i]) : W[i];
+      if (psi.size()) {
+        Dense next;
+        dense_times(psi, W[i], next);
+        psi = std::move(next);
+      } else {
+        psi = W[i];
+      }
     }
     // H step (H_l; the papers' optional intermediate H_i do not enter the objective).
     bool wants_xxth = false;
     for (const ChainTerm* t : terms_) wants_xxth = wants_xxth || t->needs_XXtH();
     if (wants_xxth) s_.prefetch_XP_and_XXtH();
     const Index n = s_.n();
-    hneg_.setZero(n, k);  // members: reused across sweeps, no n×k allocation per iteration
-    hpos_.setZero(n, k);
+    std::vector<const ChainTerm*> h_terms;
     for (const ChainTerm* t : terms_)
-      if (t->depends_on_H()) t->add_gradient_H(s_, hneg_, hpos_);
-    Dense H = s_.H();
-    guarded_update(H, hneg_, hpos_, o_.h_exponent, "H", iteration, false,
-                   [&](const Dense& h) { s_.set_H(h); });
+      if (t->depends_on_H()) {
+        t->prepare_gradient_H(s_);
+        h_terms.push_back(t);
+      }
+    hneg_.resize(n, k);  // members: reused across sweeps, no n×k allocation per iteration
+    hpos_.resize(n, k);
+    h_work_.resize(n, k);
+    // One pass over the rows, in parallel: each term adds its gradient rows to a block
+    // small enough to stay in cache, and the update of those rows follows at once.
+    bool finite = true;
+    const double gamma = o_.h_exponent;
+    for_row_blocks(n, k, [&](Index begin, Index count) {
+      constexpr Index kRows = 256;
+      bool ok = true;
+      for (Index b = begin; b < begin + count; b += kRows) {
+        const Index c = std::min(kRows, begin + count - b);
+        auto neg = hneg_.middleRows(b, c);
+        auto pos = hpos_.middleRows(b, c);
+        neg.setZero();
+        pos.setZero();
+        for (const ChainTerm* t : h_terms) t->add_gradient_H_rows(s_, b, neg, pos);
+        ok = multiplicative_update_block(s_.H().middleRows(b, c), neg, pos, o_.epsilon, gamma, o_.floor,
+                                         h_work_.middleRows(b, c)) &&
+             ok;
+      }
+      if (!ok) {
+#pragma omp atomic write
+        finite = false;
+      }
+    });
+    guarded_h_update(iteration, finite);
+  }
+
+  /// H ← H ⊙ [N ⊘ max(D, δ)]^γ with the safeguard. Each candidate is built in h_work_
+  /// and swapped into the state (h_work_ then holds the previous H), so a sweep neither
+  /// allocates nor copies an n×k block.
+  void guarded_h_update(int iteration, bool candidate_finite) {
+    double gamma = o_.h_exponent;
+    const double f_old = total();
+    std::vector<double> old_values;
+    if (o_.safeguard) old_values = values_;
+    for (int h = 0;; ++h) {
+      // The first candidate was built by the fused pass; halved steps are rebuilt from
+      // the stored gradient parts.
+      if (h > 0)
+        candidate_finite =
+            multiplicative_update_into(s_.H(), hneg_, hpos_, o_.epsilon, gamma, o_.floor, h_work_);
+      if (!candidate_finite)
+        throw NumericalError("NaN/Inf in H after iteration " + std::to_string(iteration) + " (" + stage_ +
+                             ")");
+      s_.swap_H(h_work_);
+      if (o_.max_entry > 0.0) check_bounded(iteration);
+      refresh(false, true, iteration);
+      if (!o_.safeguard) return;
+      if (total() <= f_old + 1e-12 * std::abs(f_old)) return;
+      s_.swap_H(h_work_);  // back to the previous H
+      if (h == o_.max_halvings) break;
+      ++halvings;
+      gamma *= 0.5;
+    }
+    ++rejections;  // even the smallest step raised the objective: keep the old block
+    values_ = old_values;
   }
 
   ChainState& s_;
@@ -182,7 +285,7 @@ class Sweeper {
   std::string stage_;
   Clock::time_point start_;
   std::vector<double> values_;
-  Dense hneg_, hpos_;  // gradient parts of the H step
+  Dense hneg_, hpos_, h_work_;  // gradient parts and candidate of the H step
 };
 
 std::uint64_t layer_seed(std::uint64_t seed, size_t layer) {
@@ -192,7 +295,8 @@ std::uint64_t layer_seed(std::uint64_t seed, size_t layer) {
 }  // namespace
 
 ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& options, std::uint64_t seed,
-                            const std::string& stage, const Progress& progress) {
+                            const std::string& stage, const Progress& progress,
+                            const std::vector<Index>* sample_order) {
   if (rank < 1) throw InvalidOption("shallow ANMF rank must be >= 1");
   const auto start = Clock::now();
   // Same scale as plain NMF's random start (mean of V Uᵀ ≈ mean of Z / 4).
@@ -201,7 +305,35 @@ ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& o
   ShallowFit fit;
   fit.U = rng.uniform_matrix(Z.cols(), rank, scale);
   fit.V = rng.uniform_matrix(Z.rows(), rank, scale);
+  if (sample_order) {
+    if (static_cast<Index>(sample_order->size()) != Z.rows())
+      throw InvalidOption("sample order has " + std::to_string(sample_order->size()) + " entries for " +
+                          std::to_string(Z.rows()) + " samples");
+    Dense drawn = std::move(fit.V);
+    fit.V.resize(drawn.rows(), drawn.cols());
+    for (Index r = 0; r < drawn.rows(); ++r)
+      fit.V.row(r) = drawn.row((*sample_order)[static_cast<size_t>(r)]);
+  }
   if (options.pretrain_iterations == 0) return fit;
+  if (options.pretraining == Pretraining::nmf) {
+    NmfOptions no;
+    no.rank = rank;
+    no.max_iterations = options.pretrain_iterations;
+    no.tolerance = options.pretrain_tolerance;
+    no.epsilon = options.epsilon;
+    no.seed = seed;
+    NmfResult r = fit_nmf(Z, no, std::move(fit.U), std::move(fit.V), [&](const IterationInfo& info) {
+      if (!progress) return true;
+      IterationInfo staged = info;
+      staged.stage = stage;
+      return progress(staged);
+    });
+    fit.U = std::move(r.W);
+    fit.V = std::move(r.H);
+    fit.iterations = r.iterations;
+    fit.objective = std::move(r.objective);
+    return fit;
+  }
   ChainState state(Z, decide_gram(Z, options.gram));
   const DecoderLoss decoder;
   const EncoderLoss encoder;
@@ -259,7 +391,8 @@ ChainFit fine_tune_deep_chain(const DataMatrix& X, const std::vector<const Chain
 }
 
 ChainFit fit_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>& terms,
-                        const ChainOptions& options, const Progress& progress) {
+                        const ChainOptions& options, const Progress& progress,
+                        const std::vector<Index>* sample_order) {
   options.validate(X.rows(), X.cols());
   X.require_nonnegative("deep NMF");
   const auto start = Clock::now();
@@ -270,10 +403,11 @@ ChainFit fit_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>
   const size_t l = options.layers.size();
   for (size_t i = 0; i < l; ++i) {
     const std::string stage = "pretrain layer " + std::to_string(i + 1) + "/" + std::to_string(l);
-    ShallowFit shallow = (i == 0) ? fit_shallow_anmf(X, options.layers[i], options,
-                                                     layer_seed(options.seed, i), stage, progress)
-                                  : fit_shallow_anmf(DataMatrix(std::move(V)), options.layers[i], options,
-                                                     layer_seed(options.seed, i), stage, progress);
+    ShallowFit shallow = (i == 0)
+                             ? fit_shallow_anmf(X, options.layers[i], options, layer_seed(options.seed, i),
+                                                stage, progress, sample_order)
+                             : fit_shallow_anmf(DataMatrix(std::move(V)), options.layers[i], options,
+                                                layer_seed(options.seed, i), stage, progress, sample_order);
     W.push_back(std::move(shallow.U));
     V = std::move(shallow.V);
     pre_iterations.push_back(shallow.iterations);
@@ -283,6 +417,37 @@ ChainFit fit_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>
   fit.pretrain_iterations = std::move(pre_iterations);
   fit.pretrain_objective = std::move(pre_traces);
   fit.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return fit;
+}
+
+namespace {
+// Below this the n×k factors fit the caches and S·H is cheap in any order.
+constexpr Index kLocalityOrderMinSamples = 16384;
+}  // namespace
+
+ChainFit fit_deep_chain_on_graph(const DataMatrix& X, const Csr& graph, const TermFactory& make_terms,
+                                 const ChainOptions& options, SampleOrder order, const Progress& progress) {
+  const bool reorder =
+      graph.nnz() > 0 && (order == SampleOrder::locality ||
+                          (order == SampleOrder::automatic && X.rows() >= kLocalityOrderMinSamples));
+  if (!reorder) {
+    const auto owned = make_terms(graph);
+    std::vector<const ChainTerm*> terms;
+    for (const auto& t : owned) terms.push_back(t.get());
+    return fit_deep_chain(X, terms, options, progress);
+  }
+  const std::vector<Index> sample_order = locality_order(graph);
+  const auto owned = make_terms(permute_symmetric(graph, sample_order));
+  std::vector<const ChainTerm*> terms;
+  for (const auto& t : owned) terms.push_back(t.get());
+  ChainFit fit;
+  {
+    const DataMatrix permuted = permute_samples(X, sample_order);
+    fit = fit_deep_chain(permuted, terms, options, progress, &sample_order);
+  }
+  Dense H(fit.H.rows(), fit.H.cols());
+  for (Index r = 0; r < H.rows(); ++r) H.row(sample_order[static_cast<size_t>(r)]) = fit.H.row(r);
+  fit.H = std::move(H);
   return fit;
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "dnmf/core/progress.hpp"
@@ -15,8 +17,21 @@ namespace dnmf {
 
 enum class GramMode { automatic, always, never };
 
+/// Order in which samples are processed during a fit (results are always returned in
+/// the input order).
+enum class SampleOrder {
+  automatic,  ///< locality when n >= 16384 and there is a graph, else input
+  input,      ///< as given
+  locality,   ///< reverse Cuthill–McKee of the graph (graph/reorder.hpp): faster S·H for large n
+};
+
+/// Layer-wise pre-training block: the shallow autoencoder-like NMF of MODELS.md §1.1
+/// (DANMF family) or plain Lee–Seung NMF Z ≈ V Uᵀ (Dn2MFGL's reference, §2.4).
+enum class Pretraining { anmf, nmf };
+
 struct ChainOptions {
-  std::vector<int> layers;          ///< r_1, …, r_l (k = r_l); r_1 may exceed d (MODELS.md §1.3.1)
+  std::vector<int> layers;  ///< r_1, …, r_l (k = r_l); r_1 may exceed d (MODELS.md §1.3.1)
+  Pretraining pretraining = Pretraining::anmf;
   int pretrain_iterations = 500;    ///< per layer (shallow ANMF, §1.1); 0 = random start
   double pretrain_tolerance = 0.0;  ///< relative decrease that ends a layer's pre-training early
   int max_iterations = 1000;        ///< fine-tuning iterations (W_1..W_l, then H)
@@ -31,7 +46,10 @@ struct ChainOptions {
   /// block keeps its old value. Events are counted in the result.
   bool safeguard = true;
   int max_halvings = 3;
-  GramMode gram = GramMode::automatic;    ///< d×d Gram XᵀX for small d (ChainState)
+  GramMode gram = GramMode::automatic;  ///< d×d Gram XᵀX for small d (ChainState)
+  /// Stop with an error when an entry of H exceeds this (0 = never): models whose
+  /// objective can be unbounded below (Dn2MFGL, MODELS.md §2.6) use it.
+  double max_entry = 0.0;
   void validate(Index n, Index d) const;  ///< throws InvalidOption naming the field
 };
 
@@ -64,8 +82,12 @@ struct ShallowFit {
   int iterations = 0;
   std::vector<double> objective;
 };
+/// sample_order (optional): Z's row r is the original sample sample_order[r]; the
+/// random start of V is drawn in the original order and then permuted, so a fit on
+/// row-permuted data equals the unpermuted fit up to rounding.
 ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& options, std::uint64_t seed,
-                            const std::string& stage, const Progress& progress = {});
+                            const std::string& stage, const Progress& progress = {},
+                            const std::vector<Index>* sample_order = nullptr);
 
 /// Pre-trains layer by layer (Z_1 = X, Z_i = H_{i−1}), then fine-tunes W_1..W_l and H
 /// on the given terms. Per fine-tuning iteration, for i = 1..l (Gauss–Seidel, H fixed):
@@ -76,13 +98,27 @@ ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& o
 /// Cost per iteration: Σ_i O(d r_{i−1} k + r_{i−1} r_i k) for the chains, plus the
 /// terms' products (DANMF-CRFR: O(nnz·k) a few times, O(nnz(S)·k), O(d²k) with a Gram).
 /// Throws NumericalError naming the iteration and factor when a NaN/Inf appears.
+/// sample_order: as for fit_shallow_anmf (X's rows permuted; random starts drawn in the
+/// original order).
 ChainFit fit_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>& terms,
-                        const ChainOptions& options, const Progress& progress = {});
+                        const ChainOptions& options, const Progress& progress = {},
+                        const std::vector<Index>* sample_order = nullptr);
 
 /// Same, skipping pre-training: fine-tunes from the given W_1..W_l and H.
 ChainFit fine_tune_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>& terms,
                               const ChainOptions& options, std::vector<Dense> W, Dense H,
                               const Progress& progress = {});
+
+/// Builds a model's terms for a sample graph given in the processing order.
+using TermFactory = std::function<std::vector<std::unique_ptr<ChainTerm>>(const Csr& graph)>;
+
+/// fit_deep_chain for models with a sample graph (n×n, may be empty): in the locality
+/// order (SampleOrder) the data and the graph are permuted, the random starts drawn in
+/// the input order, and H returned in the input order, so the orders agree up to
+/// rounding. The permuted copy of X costs nnz (or n·d) more memory.
+ChainFit fit_deep_chain_on_graph(const DataMatrix& X, const Csr& graph, const TermFactory& make_terms,
+                                 const ChainOptions& options, SampleOrder order,
+                                 const Progress& progress = {});
 
 /// Σ of the terms' values at (P, H) (builds its own state; for tests and reporting).
 double chain_objective(const DataMatrix& X, const std::vector<const ChainTerm*>& terms, const Dense& P,

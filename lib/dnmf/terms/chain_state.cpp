@@ -53,17 +53,26 @@ ChainState::ChainState(const DataMatrix& X, bool use_gram) : x_(&X), x_norm2_(X.
   gram_ = std::move(G);
 }
 
+namespace {
+std::atomic<std::uint64_t> h_versions{0};  // versions of P and H, unique across states
+}
+
 void ChainState::set_P(Dense P) {
-  p_ = std::move(P);
+  p_.swap(P);
+  p_version_ = ++h_versions;
   xp_.reset();
   xtxp_.reset();
   ptp_.reset();
 }
 
 void ChainState::set_H(Dense H) {
-  static std::atomic<std::uint64_t> versions{0};
-  h_ = std::move(H);
-  h_version_ = ++versions;
+  Dense h = std::move(H);
+  swap_H(h);
+}
+
+void ChainState::swap_H(Dense& other) {
+  h_.swap(other);
+  h_version_ = ++h_versions;
   xth_.reset();
   xxth_.reset();
   hth_.reset();
@@ -114,14 +123,9 @@ void ChainState::prefetch_XP_and_XXtH() const {
     XP();
     return;
   }
-  const Index k = p_.cols();
-  const Dense& xth = XtH();
-  Dense both(p_.rows(), k + xth.cols()), out;
-  both.leftCols(k) = p_;
-  both.rightCols(xth.cols()) = xth;
-  x_->times(both, out);
-  xp_ = out.leftCols(k);
-  xxth_ = out.rightCols(xth.cols());
+  xp_.emplace();
+  xxth_.emplace();
+  x_->times_pair(p_, XtH(), *xp_, *xxth_);
 }
 
 const Dense& ChainState::PtP() const {
@@ -132,7 +136,7 @@ const Dense& ChainState::PtP() const {
 const Dense& ChainState::HtH() const {
   if (!hth_) {
     hth_.emplace();
-    dense_transpose_times(h_, h_, *hth_);
+    dense_gram(h_, *hth_);
   }
   return *hth_;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "dnmf/core/error.hpp"
+#include "dnmf/linalg/parallel.hpp"
 #include "dnmf/linalg/products.hpp"
 
 namespace dnmf {
@@ -29,17 +30,25 @@ void DecoderLoss::add_gradient_P(const ChainState& s, Dense& negative, Dense& po
   positive.noalias() += 2.0 * s.P() * s.HtH();
 }
 
-void DecoderLoss::add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const {
-  negative += 2.0 * s.XP();
-  Dense hg;
-  dense_times(s.H(), s.PtP(), hg);
-  positive += 2.0 * hg;
+void DecoderLoss::prepare_gradient_H(const ChainState& s) const {
+  s.XP();
+  s.PtP();
+}
+
+void DecoderLoss::add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> negative,
+                                      Eigen::Ref<Dense> positive) const {
+  const Index c = negative.rows();
+  negative += 2.0 * s.XP().middleRows(begin, c);
+  positive.noalias() += 2.0 * s.H().middleRows(begin, c) * s.PtP();
 }
 
 // ---- encoder ----------------------------------------------------------------------
 
 double EncoderLoss::value(const ChainState& s) const {
-  const double f = s.H().squaredNorm() - 2.0 * s.inner_XP_H() + s.xp_squared_norm();
+  const Dense& H = s.H();
+  const double h2 = reduce_row_blocks(H.rows(), H.cols(), 0.0,
+                                      [&](Index b, Index c) { return H.middleRows(b, c).squaredNorm(); });
+  const double f = h2 - 2.0 * s.inner_XP_H() + s.xp_squared_norm();
   return std::max(f, 0.0);
 }
 
@@ -48,9 +57,15 @@ void EncoderLoss::add_gradient_P(const ChainState& s, Dense& negative, Dense& po
   positive += 2.0 * s.XtXP();
 }
 
-void EncoderLoss::add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const {
-  negative += 2.0 * s.XP();
-  positive += 2.0 * s.H();
+void EncoderLoss::prepare_gradient_H(const ChainState& s) const {
+  s.XP();
+}
+
+void EncoderLoss::add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> negative,
+                                      Eigen::Ref<Dense> positive) const {
+  const Index c = negative.rows();
+  negative += 2.0 * s.XP().middleRows(begin, c);
+  positive += 2.0 * s.H().middleRows(begin, c);
 }
 
 // ---- repulsive --------------------------------------------------------------------
@@ -59,11 +74,23 @@ RepulsiveTerm::RepulsiveTerm(double lambda) : lambda_(lambda) {
   require_weight(lambda, "repulsive");
 }
 
+namespace {
+
+/// (qᵀH, 1ᵀH) as the two rows of a 2×k matrix, one parallel pass over H.
+Dense weighted_column_sums(const Vector& q, const Dense& H) {
+  return reduce_row_blocks(H.rows(), H.cols(), Dense(Dense::Zero(2, H.cols())), [&](Index b, Index c) {
+    Dense part(2, H.cols());
+    part.row(0).noalias() = q.segment(b, c).transpose() * H.middleRows(b, c);
+    part.row(1) = H.middleRows(b, c).colwise().sum();
+    return part;
+  });
+}
+
+}  // namespace
+
 double RepulsiveTerm::value(const ChainState& s) const {
-  const Vector& q = s.sample_squared_norms();
-  const Eigen::RowVectorXd qH = q.transpose() * s.H();
-  const Eigen::RowVectorXd oneH = s.H().colwise().sum();
-  const double f = 2.0 * (qH.dot(oneH) - s.XtH().squaredNorm());
+  const Dense sums = weighted_column_sums(s.sample_squared_norms(), s.H());
+  const double f = 2.0 * (sums.row(0).dot(sums.row(1)) - s.XtH().squaredNorm());
   return lambda_ * std::max(f, 0.0);  // Σ S⁻_ij⟨h_i,h_j⟩ >= 0 since S⁻, H >= 0
 }
 
@@ -78,9 +105,21 @@ Dense RepulsiveTerm::times_H(const ChainState& s) {
   return out.cwiseMax(0.0);
 }
 
-void RepulsiveTerm::add_gradient_H(const ChainState& s, Dense& /*negative*/, Dense& positive) const {
+void RepulsiveTerm::prepare_gradient_H(const ChainState& s) const {
   if (lambda_ == 0.0) return;
-  positive += (2.0 * lambda_) * times_H(s);
+  s.XXtH();
+  sums_ = weighted_column_sums(s.sample_squared_norms(), s.H());
+}
+
+void RepulsiveTerm::add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> /*negative*/,
+                                        Eigen::Ref<Dense> positive) const {
+  if (lambda_ == 0.0) return;
+  // 2λ₁·(rows of times_H(s)), without the n×k temporary.
+  const Index c = positive.rows();
+  const Vector& q = s.sample_squared_norms();
+  positive += (2.0 * lambda_) * ((q.segment(begin, c) * sums_.row(1)).rowwise() + sums_.row(0) -
+                                 2.0 * s.XXtH().middleRows(begin, c))
+                                    .cwiseMax(0.0);
 }
 
 // ---- attractive -------------------------------------------------------------------
@@ -98,11 +137,14 @@ const Dense& AttractiveTerm::sym_times_H(const ChainState& s) const {
   if (cached_version_ != s.h_version() || s.h_version() == 0) {
     const Dense& H = s.H();
     if (H.rows() != s_.rows()) throw InvalidOption("affinity matrix and H have different numbers of samples");
-    csr_times_dense(s_, H, cached_);
-    if (symmetric_)
+    ht_ = H.transpose();  // reused buffer: no n×k allocation per call
+    csr_times_transposed(s_, ht_, cached_);
+    if (symmetric_) {
       cached_ *= 2.0;
-    else
-      cached_ += csr_times_dense(st_, H);
+    } else {
+      csr_times_transposed(st_, ht_, scratch_);
+      cached_ += scratch_;
+    }
     cached_version_ = s.h_version();
   }
   return cached_;
@@ -111,15 +153,26 @@ const Dense& AttractiveTerm::sym_times_H(const ChainState& s) const {
 double AttractiveTerm::value(const ChainState& s) const {
   // ⟨H, SH⟩ = ½⟨H, (S + Sᵀ)H⟩.
   const Dense& H = s.H();
-  const double f = (degree_.array() * H.rowwise().squaredNorm().array()).sum() -
-                   (H.array() * sym_times_H(s).array()).sum();
+  const Dense& SH = sym_times_H(s);
+  const double f = reduce_row_blocks(H.rows(), H.cols(), 0.0, [&](Index b, Index c) {
+    const auto h = H.middleRows(b, c);
+    return (degree_.segment(b, c).array() * h.rowwise().squaredNorm().array()).sum() -
+           (h.array() * SH.middleRows(b, c).array()).sum();
+  });
   return lambda_ * std::max(f, 0.0);
 }
 
-void AttractiveTerm::add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const {
+void AttractiveTerm::prepare_gradient_H(const ChainState& s) const {
+  if (lambda_ != 0.0) sym_times_H(s);
+}
+
+void AttractiveTerm::add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> negative,
+                                         Eigen::Ref<Dense> positive) const {
   if (lambda_ == 0.0) return;
-  negative += (2.0 * lambda_) * sym_times_H(s);
-  positive += (2.0 * lambda_) * (degree_.asDiagonal() * s.H());
+  const Index c = negative.rows();
+  const double w = 2.0 * lambda_;
+  negative += w * cached_.middleRows(begin, c);  // (S + Sᵀ)H, computed by prepare_gradient_H
+  positive += w * (degree_.segment(begin, c).asDiagonal() * s.H().middleRows(begin, c));
 }
 
 // ---- feature relationship ---------------------------------------------------------

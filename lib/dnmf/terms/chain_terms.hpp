@@ -24,10 +24,26 @@ class ChainTerm {
   /// Whether the H gradient reads X(XᵀH) (lets the driver fetch it with XP in one pass).
   virtual bool needs_XXtH() const { return false; }
   virtual double value(const ChainState& s) const = 0;
+  /// Re-weighted terms (IRLS, e.g. the L2,1 residual) recompute their weights from the
+  /// state here: once before the first iteration and after every sweep, so each sweep
+  /// minimises a fixed majoriser. Returns true when the term's value changed.
+  virtual bool update_weights(const ChainState&) const { return false; }
   /// Adds the parts of ∇_P f (d×k) to negative and positive (already sized d×k).
   virtual void add_gradient_P(const ChainState&, Dense& /*negative*/, Dense& /*positive*/) const {}
-  /// Adds the parts of ∇_H f (n×k) to negative and positive (already sized n×k).
-  virtual void add_gradient_H(const ChainState&, Dense& /*negative*/, Dense& /*positive*/) const {}
+  /// The H gradient is assembled row block by row block, in parallel, fused with the
+  /// update. prepare_gradient_H runs first, once per H step and single-threaded: it
+  /// computes every shared product the rows need (from the state's lazy caches or the
+  /// term's own), so that add_gradient_H_rows only reads and may run concurrently.
+  virtual void prepare_gradient_H(const ChainState&) const {}
+  /// Adds rows [begin, begin + negative.rows()) of the parts of ∇_H f to negative and
+  /// positive (both count×k).
+  virtual void add_gradient_H_rows(const ChainState&, Index /*begin*/, Eigen::Ref<Dense> /*negative*/,
+                                   Eigen::Ref<Dense> /*positive*/) const {}
+  /// Whole-matrix form (tests, small callers): prepare, then all rows at once.
+  void add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const {
+    prepare_gradient_H(s);
+    add_gradient_H_rows(s, 0, negative, positive);
+  }
 };
 
 /// Decoder loss ‖X − H Pᵀ‖_F² (papers: ‖X − Ψ_l H_l‖²), evaluated as
@@ -40,7 +56,9 @@ class DecoderLoss final : public ChainTerm {
   bool depends_on_H() const override { return true; }
   double value(const ChainState& s) const override;
   void add_gradient_P(const ChainState& s, Dense& negative, Dense& positive) const override;
-  void add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const override;
+  void prepare_gradient_H(const ChainState& s) const override;
+  void add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> negative,
+                           Eigen::Ref<Dense> positive) const override;
 };
 
 /// Encoder loss ‖H − X P‖_F² (papers: ‖H_l − Ψ_lᵀ X‖²) = ‖H‖² − 2⟨H, XP⟩ + ‖XP‖².
@@ -53,7 +71,9 @@ class EncoderLoss final : public ChainTerm {
   bool depends_on_H() const override { return true; }
   double value(const ChainState& s) const override;
   void add_gradient_P(const ChainState& s, Dense& negative, Dense& positive) const override;
-  void add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const override;
+  void prepare_gradient_H(const ChainState& s) const override;
+  void add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> negative,
+                           Eigen::Ref<Dense> positive) const override;
 };
 
 /// Repulsive (contrastive) term λ₁ Σ_ij S⁻_ij ⟨h_i, h_j⟩ with S⁻_ij = ‖x_i − x_j‖²
@@ -69,12 +89,15 @@ class RepulsiveTerm final : public ChainTerm {
   bool depends_on_H() const override { return true; }
   bool needs_XXtH() const override { return true; }
   double value(const ChainState& s) const override;
-  void add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const override;
+  void prepare_gradient_H(const ChainState& s) const override;
+  void add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> negative,
+                           Eigen::Ref<Dense> positive) const override;
   /// S⁻H (n×k) by the identity above, clamped at 0.
   static Dense times_H(const ChainState& s);
 
  private:
   double lambda_;
+  mutable Dense sums_;  // (qᵀH; 1ᵀH), 2×k, set by prepare_gradient_H
 };
 
 /// Attractive (graph) term λ₂ Σ_ij S_ij ‖h_i − h_j‖² for a sparse affinity S ≥ 0 (n×n).
@@ -93,7 +116,9 @@ class AttractiveTerm final : public ChainTerm {
   bool depends_on_P() const override { return false; }
   bool depends_on_H() const override { return true; }
   double value(const ChainState& s) const override;
-  void add_gradient_H(const ChainState& s, Dense& negative, Dense& positive) const override;
+  void prepare_gradient_H(const ChainState& s) const override;
+  void add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> negative,
+                           Eigen::Ref<Dense> positive) const override;
   const Csr& affinity() const { return s_; }
 
  private:
@@ -106,7 +131,7 @@ class AttractiveTerm final : public ChainTerm {
   Vector degree_;  // r + c
   double lambda_;
   mutable std::uint64_t cached_version_ = 0;
-  mutable Dense cached_;
+  mutable Dense cached_, ht_, scratch_;  // (S + Sᵀ)H, and reused buffers for Hᵀ and SᵀH
 };
 
 /// Feature-relationship preservation ‖XᵀX − λ₃PPᵀ‖_F² (papers: ‖XXᵀ − λ₃Ψ_lΨ_lᵀ‖², d×d,
