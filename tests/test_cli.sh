@@ -105,6 +105,24 @@ expect_error "layer k > n" 2 "exceeds" -- "$dnmf" cluster "$iris" -k 3 --model d
 expect_error "deep flag on nmf" 2 "deep models only" -- "$dnmf" cluster "$iris" -k 3 --lambda-frp 1
 expect_error "unknown model" 2 "unknown --model" -- "$dnmf" cluster "$iris" -k 3 --model deepest
 
+# Dn2MFGL: clusters Iris with the reference defaults but small layers; options are
+# checked; an unbounded setting is refused (exit 2, message says why).
+json=$("$dnmf" cluster "$iris" -k 3 --model dn2mfgl --layers 4,3 --labels "$truth" --json --quiet --seed 1 \
+  --out "$tmp/g1.txt")
+check "dn2mfgl exit 0" test $? -eq 0
+check "dn2mfgl json fields" grep -q '"alpha": 1, "beta": 1, "nu": 1, "l21": "samples", "p": 5' <<<"$json"
+nmi=$(sed -E 's/.*"nmi": ([0-9.eE+-]+).*/\1/' <<<"$json")
+check "dn2mfgl iris NMI >= 0.5 (got $nmi)" awk -v v="$nmi" 'BEGIN { exit !(v >= 0.5) }'
+"$dnmf" cluster "$iris" -k 3 --model dn2mfgl --layers 4,3 --quiet --seed 1 --out "$tmp/g2.txt" >/dev/null
+check "dn2mfgl same seed same labels" cmp -s "$tmp/g1.txt" "$tmp/g2.txt"
+json=$("$dnmf" cluster "$iris" -k 3 --model dn2mfgl --layers 4,3 --l21 features --json --quiet)
+check "dn2mfgl features mode" grep -q '"l21": "features"' <<<"$json"
+expect_error "dn2mfgl unbounded beta" 2 "unbounded below" -- "$dnmf" cluster "$iris" -k 3 --model dn2mfgl --beta 100 --layers 4,3
+expect_error "dn2mfgl layer > d" 2 "exceeds min" -- "$dnmf" cluster "$iris" -k 3 --model dn2mfgl --layers 10,3
+expect_error "dn2mfgl bad --l21" 2 "samples" -- "$dnmf" cluster "$iris" -k 3 --model dn2mfgl --l21 rows
+expect_error "danmf flag on dn2mfgl" 2 "not dn2mfgl" -- "$dnmf" cluster "$iris" -k 3 --model dn2mfgl --lambda-att 1
+expect_error "dn2mfgl flag on danmf" 2 "dn2mfgl only" -- "$dnmf" cluster "$iris" -k 3 --model danmf --alpha 1
+
 # knn: the graph is symmetric, has no self-loops, p neighbours per row at least,
 # and both search paths write the same file.
 entries() { awk '/^%/ { next } !seen { seen = 1; next } { print }' "$1"; }  # data lines of a .mtx

@@ -28,6 +28,7 @@
 #include "dnmf/linalg/data_matrix.hpp"
 #include "dnmf/metrics/metrics.hpp"
 #include "dnmf/models/danmf.hpp"
+#include "dnmf/models/dn2mfgl.hpp"
 #include "dnmf/models/nmf.hpp"
 
 namespace {
@@ -65,6 +66,10 @@ class ProgressPrinter {
   dnmf::Progress callback() {
     if (quiet_) return {};
     return [this](const dnmf::IterationInfo& info) {
+      if (!deferred_.empty()) {
+        std::fprintf(stderr, "%s\n", deferred_.c_str());
+        deferred_.clear();
+      }
       const bool last = info.iteration == info.max_iterations;
       if (info.iteration == 1 || last || info.elapsed_seconds - last_print_ >= 1.0) {
         last_print_ = info.elapsed_seconds;
@@ -80,9 +85,15 @@ class ProgressPrinter {
   void note(const std::string& message) const {
     if (!quiet_) std::fprintf(stderr, "%s\n", message.c_str());
   }
+  /// A note printed with the first progress line, so that errors the fit detects
+  /// before it starts iterating remain the only output.
+  void note_when_fitting(const std::string& message) {
+    if (!quiet_) deferred_ = message;
+  }
 
  private:
   bool quiet_;
+  std::string deferred_;
   double last_print_ = -1.0;
 };
 
@@ -173,26 +184,34 @@ std::vector<int> parse_layers(const std::string& text) {
 int cmd_cluster(const std::vector<std::string>& argv) {
   std::vector<OptionSpec> specs = {
       {"--clusters", "-k", "K", "number of clusters (required)"},
-      {"--model", "", "NAME", "nmf | danmf | danmf-crfr (default nmf)"},
+      {"--model", "", "NAME", "nmf | danmf | danmf-crfr | dn2mfgl (default nmf)"},
       {"--rank", "", "R", "nmf: factorization rank (default K)"},
       {"--layers", "", "R1,R2,...",
-       "deep models: layer sizes (default 60,50,40 if d <= 100, else 120,100,80)"},
+       "deep models: layer sizes (danmf*: 60,50,40 if d <= 100, else 120,100,80; dn2mfgl: 150,10 capped at "
+       "d)"},
       {"--lambda-rep", "", "L1", "danmf-crfr: repulsive weight (default 1e-4)"},
       {"--lambda-att", "", "L2", "danmf, danmf-crfr: attractive graph weight (default 1)"},
       {"--lambda-frp", "", "L3", "danmf-crfr: feature-relationship lambda (default 0.5)"},
-      {"--neighbors", "-p", "P", "deep models: graph neighbours (default floor(ln n) + 1)"},
+      {"--alpha", "", "A", "dn2mfgl: local graph weight (default 1)"},
+      {"--beta", "", "B", "dn2mfgl: global variance weight (default 1)"},
+      {"--nu", "", "N", "dn2mfgl: inner-product sparsity weight (default 1)"},
+      {"--l21", "", "HOW", "dn2mfgl: L2,1 residual over samples (default) | features (reference code)"},
+      {"--force", "", "", "dn2mfgl: fit even when the objective is unbounded below for these weights"},
+      {"--neighbors", "-p", "P", "deep models: graph neighbours (danmf*: floor(ln n) + 1; dn2mfgl: 5)"},
       {"--sigma", "", "S", "deep models: heat-kernel sigma (default sigma^2 = mean squared kNN distance)"},
       {"--symmetrize", "", "HOW", "deep models: max|mean|mutual|none (default max)"},
-      {"--pretrain-iter", "", "N", "deep models: pre-training iterations per layer (default 500)"},
+      {"--pretrain-iter", "", "N",
+       "deep models: pre-training iterations per layer (danmf*: 500, dn2mfgl: 100)"},
       {"--pretrain-tol", "", "T",
-       "deep models: relative decrease that ends a layer's pre-training (default 0)"},
-      {"--w-exponent", "", "G", "deep models: exponent of the W updates (default 1; 0.5 with the FRP term)"},
-      {"--h-exponent", "", "G", "deep models: exponent of the H update (default 1)"},
+       "deep models: relative decrease that ends a layer's pre-training (danmf*: 0, dn2mfgl: 1e-6)"},
+      {"--w-exponent", "", "G",
+       "deep models: exponent of the W updates (danmf: 1, danmf-crfr: 0.5 with FRP, dn2mfgl: 0.5)"},
+      {"--h-exponent", "", "G", "deep models: exponent of the H update (danmf*: 1, dn2mfgl: 0.5)"},
       {"--no-safeguard", "", "", "deep models: do not re-check the objective after each block update"},
       {"--preset", "", "NAME", "deep models: 'reference' = the reference code's graph and budgets"},
       {"--kmeans-normalize", "", "HOW",
-       "deep models: l1 (rows of H sum to 1 before k-means, default) | none"},
-      {"--save-model", "", "FILE", "deep models: save the fitted encoder for 'dnmf transform'"},
+       "deep models: l1 (rows of H sum to 1 before k-means; danmf* default) | none (dn2mfgl default)"},
+      {"--save-model", "", "FILE", "danmf, danmf-crfr: save the fitted encoder for 'dnmf transform'"},
       {"--labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI, purity"},
       {"--out", "-o", "LABELS", "write the predicted labels here (one per line)"},
       {"--kmeans-init", "", "N", "k-means++ restarts (default 10)"},
@@ -207,16 +226,32 @@ int cmd_cluster(const std::vector<std::string>& argv) {
   }
   if (!args.has("--clusters")) throw UsageError("'dnmf cluster' needs -k K (number of clusters)");
   const std::string model = args.get("--model", "nmf");
-  if (model != "nmf" && model != "danmf" && model != "danmf-crfr")
-    throw UsageError("unknown --model '" + model + "' (available: nmf, danmf, danmf-crfr)");
+  if (model != "nmf" && model != "danmf" && model != "danmf-crfr" && model != "dn2mfgl")
+    throw UsageError("unknown --model '" + model + "' (available: nmf, danmf, danmf-crfr, dn2mfgl)");
   const bool deep = model != "nmf";
+  const bool dn2 = model == "dn2mfgl";
   if (!deep)
-    for (const char* flag :
-         {"--layers", "--lambda-rep", "--lambda-att", "--lambda-frp", "--neighbors", "--sigma",
-          "--symmetrize", "--pretrain-iter", "--pretrain-tol", "--w-exponent", "--h-exponent",
-          "--no-safeguard", "--preset", "--kmeans-normalize", "--save-model"})
+    for (const char* flag : {"--layers",       "--lambda-rep",
+                             "--lambda-att",   "--lambda-frp",
+                             "--neighbors",    "--sigma",
+                             "--symmetrize",   "--pretrain-iter",
+                             "--pretrain-tol", "--w-exponent",
+                             "--h-exponent",   "--no-safeguard",
+                             "--preset",       "--kmeans-normalize",
+                             "--save-model",   "--alpha",
+                             "--beta",         "--nu",
+                             "--l21",          "--force"})
       if (args.has(flag))
-        throw UsageError(std::string(flag) + " applies to the deep models only (--model danmf|danmf-crfr)");
+        throw UsageError(std::string(flag) +
+                         " applies to the deep models only (--model danmf|danmf-crfr|dn2mfgl)");
+  if (dn2)
+    for (const char* flag :
+         {"--lambda-rep", "--lambda-att", "--lambda-frp", "--sigma", "--preset", "--save-model"})
+      if (args.has(flag))
+        throw UsageError(std::string(flag) + " applies to danmf and danmf-crfr, not dn2mfgl");
+  if (deep && !dn2)
+    for (const char* flag : {"--alpha", "--beta", "--nu", "--l21", "--force"})
+      if (args.has(flag)) throw UsageError(std::string(flag) + " applies to dn2mfgl only");
   if (deep && args.has("--rank")) throw UsageError("--rank is for nmf; deep models take --layers");
   set_threads(args);
   const long long k = args.get_int("--clusters", 0, 1, 1LL << 31);
@@ -232,7 +267,9 @@ int cmd_cluster(const std::vector<std::string>& argv) {
   std::vector<int> truth;
   if (const auto t = args.get("--labels")) truth = read_truth(*t, X.rows());
   const dnmf::Normalization normalization =
-      dnmf::parse_normalization(args.get("--normalize", deep ? "max" : "none"));  // MODELS.md §9.2
+      dnmf::parse_normalization(args.get("--normalize", dn2    ? "l2-samples"
+                                                        : deep ? "max"
+                                                               : "none"));  // §9.2
   const double divisor = std::max(std::abs(X.max_value()), std::abs(X.min_value()));
   X.normalize(normalization);
   const std::uint64_t seed = args.get_seed("--seed", 0);
@@ -258,6 +295,75 @@ int cmd_cluster(const std::vector<std::string>& argv) {
     objective = fit.objective.empty() ? NAN : fit.objective.back();
     fit_seconds = fit.seconds;
     extra << ", \"rank\": " << rank;
+  } else if (dn2) {
+    dnmf::Dn2mfglOptions o;
+    if (args.has("--layers")) {
+      o.chain.layers = parse_layers(*args.get("--layers"));
+    } else {  // the reference's [150, 10], capped by what NMF pre-training allows
+      const int r1 = static_cast<int>(std::min<dnmf::Index>({150, X.rows(), X.cols()}));
+      o.chain.layers = {r1, std::min(10, r1)};
+    }
+    o.alpha = args.get_double("--alpha", o.alpha);
+    o.beta = args.get_double("--beta", o.beta);
+    o.nu = args.get_double("--nu", o.nu);
+    if (const auto l21 = args.get("--l21")) o.l21 = dnmf::parse_l21_mode(*l21);
+    o.force = args.has("--force");
+    o.graph.n_neighbors = static_cast<int>(args.get_int("--neighbors", o.graph.n_neighbors, 1, 1 << 30));
+    if (const auto sym = args.get("--symmetrize")) o.graph.symmetrize = dnmf::parse_symmetrization(*sym);
+    o.chain.pretrain_iterations =
+        static_cast<int>(args.get_int("--pretrain-iter", o.chain.pretrain_iterations, 0, 100000000));
+    o.chain.pretrain_tolerance = args.get_double("--pretrain-tol", o.chain.pretrain_tolerance);
+    o.chain.max_iterations = static_cast<int>(args.get_int("--iter", o.chain.max_iterations, 0, 100000000));
+    o.chain.tolerance = args.get_double("--tol", o.chain.tolerance);
+    o.chain.w_exponent = args.get_double("--w-exponent", o.chain.w_exponent);
+    o.chain.h_exponent = args.get_double("--h-exponent", o.chain.h_exponent);
+    o.chain.safeguard = !args.has("--no-safeguard");
+    o.chain.seed = seed;
+    const std::string kmeans_normalize = args.get("--kmeans-normalize", "none");
+    if (kmeans_normalize != "l1" && kmeans_normalize != "none")
+      throw UsageError("--kmeans-normalize must be l1 or none");
+    o.validate(X.rows(), X.cols());
+    if (o.alpha > 0) {
+      dnmf::KnnOptions ko;
+      ko.n_neighbors = o.graph.resolved_neighbors(X.rows());
+      ko.validate(X.rows());
+    }
+    X.require_nonnegative(model);
+    std::string layers_text;
+    for (int r : o.chain.layers) {
+      if (!layers_text.empty()) layers_text += '-';
+      layers_text += std::to_string(r);
+    }
+    printer.note_when_fitting(
+        "data: " + path + " (" + std::to_string(X.rows()) + " samples x " + std::to_string(X.cols()) +
+        " features, " + (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") +
+        "), " + model + " layers " + layers_text + ", L2,1 over " + dnmf::to_string(o.l21));
+    dnmf::Dn2mfglResult r = dnmf::fit_dn2mfgl(X, o, printer.callback());
+    if (r.graph.rows() > 0) {
+      const auto comps = dnmf::connected_components(r.graph);
+      if (comps.count > 1)
+        printer.note("dnmf: warning: the kNN graph has " + std::to_string(comps.count) +
+                     " connected components; consider a larger -p");
+    }
+    representation = kmeans_normalize == "l1" ? dnmf::normalize_rows_l1(r.fit.H) : r.fit.H;
+    iterations = r.fit.iterations;
+    status = r.fit.status;
+    objective = r.fit.objective.empty() ? NAN : r.fit.objective.back();
+    fit_seconds = r.fit.seconds + r.graph_seconds;
+    extra << ", \"layers\": [";
+    for (size_t i = 0; i < o.chain.layers.size(); ++i) extra << (i ? ", " : "") << o.chain.layers[i];
+    extra << "], \"alpha\": " << json_number(o.alpha) << ", \"beta\": " << json_number(o.beta)
+          << ", \"nu\": " << json_number(o.nu) << ", \"l21\": " << json_string(dnmf::to_string(o.l21))
+          << ", \"p\": " << (o.alpha > 0 ? o.graph.resolved_neighbors(X.rows()) : 0)
+          << ", \"graph_seconds\": " << json_number(r.graph_seconds) << ", \"pretrain_iterations\": [";
+    for (size_t i = 0; i < r.fit.pretrain_iterations.size(); ++i)
+      extra << (i ? ", " : "") << r.fit.pretrain_iterations[i];
+    extra << "], \"safeguard_halvings\": " << r.fit.safeguard_halvings
+          << ", \"safeguard_rejections\": " << r.fit.safeguard_rejections;
+    char line[200];
+    std::snprintf(line, sizeof line, "  (layers %s, graph %.2fs, safeguard: %d halvings, %d rejections)",
+                  layers_text.c_str(), r.graph_seconds, r.fit.safeguard_halvings, r.fit.safeguard_rejections);
+    describe = line;
   } else {
     dnmf::DanmfOptions o;
     o.variant = dnmf::parse_danmf_variant(model);
