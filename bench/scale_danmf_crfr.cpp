@@ -1,5 +1,6 @@
-// Scale benchmark for danmf-crfr: n = 10k, 20k, 40k, 70k samples of MNIST (or synthetic
-// d = 784 data when MNIST is absent), layers 256-128-64. Each size runs in a child
+// Scale benchmark for danmf-crfr (layers 256-128-64) and, with --model dn2mfgl, Dn2MFGL
+// (reference defaults): n = 10k, 20k, 40k, 70k samples of MNIST (or synthetic d = 784
+// data when MNIST is absent). Each size runs in a child
 // process so its peak RSS is its own. Prints a table; run on demand:
 //   build/bench/bench_scale_danmf_crfr [--datasets DIR] [--iter N] [--pretrain-iter N] [--full]
 // Default: 20 fine-tuning iterations per size (time per iteration is what scales);
@@ -25,6 +26,7 @@
 #include "dnmf/io/matrix_market.hpp"
 #include "dnmf/metrics/metrics.hpp"
 #include "dnmf/models/danmf.hpp"
+#include "dnmf/models/dn2mfgl.hpp"
 
 namespace {
 
@@ -60,18 +62,21 @@ struct Line {
   int iterations = 0;
 };
 
-Line run(const dnmf::DataMatrix& X, const std::vector<int>& truth, int pretrain, int iterations) {
+Line run(const dnmf::DataMatrix& X, const std::vector<int>& truth, int pretrain, int iterations, bool dn2) {
   const auto start = Clock::now();
   dnmf::DanmfOptions o;
   o.chain.layers = {256, 128, 64};
   o.chain.pretrain_iterations = pretrain;
   o.chain.max_iterations = iterations;
   o.chain.w_exponent = o.default_w_exponent();
+  dnmf::Dn2mfglOptions g;  // reference defaults (layers 150-10, K = 5 binary graph)
+  g.chain.pretrain_iterations = pretrain;
+  g.chain.max_iterations = iterations;
   // Wall-clock marks from the progress callback: start of the fit proper (after the
   // graph), first and last fine-tuning iterations.
   Clock::time_point first_fine{}, last_fine{}, fit_start = Clock::now();
   bool fit_started = false;
-  const auto r = dnmf::fit_danmf(X, o, [&](const dnmf::IterationInfo& info) {
+  const auto callback = [&](const dnmf::IterationInfo& info) {
     if (!fit_started)
       fit_start = Clock::now() - std::chrono::duration_cast<Clock::duration>(
                                      std::chrono::duration<double>(info.elapsed_seconds));
@@ -81,10 +86,19 @@ Line run(const dnmf::DataMatrix& X, const std::vector<int>& truth, int pretrain,
       last_fine = Clock::now();
     }
     return true;
-  });
+  };
+  dnmf::ChainFit fit;
   Line line;
-  line.graph = r.graph_seconds;
-  line.iterations = r.fit.iterations;
+  if (dn2) {
+    auto r = dnmf::fit_dn2mfgl(X, g, callback);
+    line.graph = r.graph_seconds;
+    fit = std::move(r.fit);
+  } else {
+    auto r = dnmf::fit_danmf(X, o, callback);
+    line.graph = r.graph_seconds;
+    fit = std::move(r.fit);
+  }
+  line.iterations = fit.iterations;
   // Time per fine-tuning iteration, excluding the first (it includes the setup).
   line.per_iteration =
       iterations > 1 ? std::chrono::duration<double>(last_fine - first_fine).count() / (iterations - 1) : 0;
@@ -92,7 +106,7 @@ Line run(const dnmf::DataMatrix& X, const std::vector<int>& truth, int pretrain,
   if (!truth.empty()) {
     dnmf::KMeansOptions km;
     km.n_clusters = 10;
-    const auto labels = dnmf::kmeans(dnmf::normalize_rows_l1(r.fit.H), km).labels;
+    const auto labels = dnmf::kmeans(dn2 ? fit.H : dnmf::normalize_rows_l1(fit.H), km).labels;
     line.nmi = dnmf::evaluate(truth, labels).nmi;
   }
   line.total = since(start);
@@ -125,7 +139,7 @@ std::vector<dnmf::Index> parse_sizes(const char* text) {
 int main(int argc, char** argv) {
   std::string datasets = "../shared/datasets";
   int iterations = 20, pretrain = 5;
-  bool full = false;
+  bool full = false, dn2 = false;
   std::vector<dnmf::Index> sizes{10000, 20000, 40000, 70000};
   for (int a = 1; a < argc; ++a) {
     if (!std::strcmp(argv[a], "--datasets") && a + 1 < argc)
@@ -136,6 +150,8 @@ int main(int argc, char** argv) {
       pretrain = std::atoi(argv[++a]);
     else if (!std::strcmp(argv[a], "--sizes") && a + 1 < argc)
       sizes = parse_sizes(argv[++a]);
+    else if (!std::strcmp(argv[a], "--model") && a + 1 < argc)
+      dn2 = !std::strcmp(argv[++a], "dn2mfgl");
     else if (!std::strcmp(argv[a], "--full"))
       full = true;
     else {
@@ -147,9 +163,10 @@ int main(int argc, char** argv) {
   }
   const std::string mnist = datasets + "/mnist_70k/X.mtx.gz";
   const bool have_mnist = std::filesystem::exists(mnist);
-  std::printf(
-      "danmf-crfr, layers 256-128-64, %s, %d threads; %d pre-training its/layer, %d fine-tuning its\n",
-      have_mnist ? "MNIST rows" : "synthetic d = 784 data", omp_get_max_threads(), pretrain, iterations);
+  std::printf("%s, %s, %s, %d threads; %d pre-training its/layer, %d fine-tuning its\n",
+              dn2 ? "dn2mfgl" : "danmf-crfr", dn2 ? "layers 150-10, l2-samples" : "layers 256-128-64",
+              have_mnist ? "MNIST rows" : "synthetic d = 784 data", omp_get_max_threads(), pretrain,
+              iterations);
   std::printf("%8s %10s %9s %11s %14s %9s %9s\n", "n", "nnz", "graph s", "pre+setup s", "s/iteration",
               "total s", "peak MB");
   struct Job {
@@ -158,7 +175,7 @@ int main(int argc, char** argv) {
   };
   std::vector<Job> jobs;
   for (dnmf::Index n : sizes) jobs.push_back({n, pretrain, iterations});
-  if (full) jobs.push_back({70000, 30, 1000});
+  if (full) jobs.push_back(dn2 ? Job{70000, 100, 100} : Job{70000, 30, 1000});
   for (const Job& job : jobs) {
     std::fflush(stdout);
     const pid_t pid = fork();
@@ -166,13 +183,13 @@ int main(int argc, char** argv) {
       dnmf::Csr all = have_mnist ? dnmf::io::read_matrix_market(mnist) : synthetic(job.n);
       dnmf::DataMatrix X(head_rows(std::move(all), job.n));
       std::vector<int> truth;
-      if (have_mnist && job.iterations >= 1000) {
+      if (have_mnist && job.iterations >= (dn2 ? 100 : 1000) && job.n == 70000 && full) {
         truth = dnmf::io::read_labels(datasets + "/mnist_70k/labels.txt");
         truth.resize(static_cast<size_t>(job.n));
       }
       X.require_nonnegative("bench");
-      X.normalize(dnmf::Normalization::max);
-      const Line l = run(X, truth, job.pretrain, job.iterations);
+      X.normalize(dn2 ? dnmf::Normalization::l2_samples : dnmf::Normalization::max);
+      const Line l = run(X, truth, job.pretrain, job.iterations, dn2);
       std::printf("%8lld %10lld %9.1f %11.1f %14.3f %9.1f %9.0f", static_cast<long long>(job.n),
                   static_cast<long long>(X.stored_entries()), l.graph, l.pretrain, l.per_iteration, l.total,
                   l.peak_mb);

@@ -17,6 +17,8 @@
 #include "dnmf/models/dn2mfgl.hpp"
 #include "dnmf/terms/dn2mfgl_terms.hpp"
 
+#include "helpers.hpp"
+
 using dnmf::ChainState;
 using dnmf::Csr;
 using dnmf::DataMatrix;
@@ -26,21 +28,8 @@ using dnmf::L21Mode;
 
 namespace {
 
-double rel_err(double a, double b) {
-  return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-300});
-}
-double rel_err(const Dense& a, const Dense& b) {
-  return (a - b).norm() / std::max({a.norm(), b.norm(), 1e-300});
-}
-
-Dense test_data(Index n, Index d, double density, std::uint64_t seed) {
-  dnmf::Rng rng(seed);
-  Dense x = Dense::Zero(n, d);
-  for (Index i = 0; i < n; ++i)
-    for (Index j = 0; j < d; ++j)
-      if (rng.uniform() < density) x(i, j) = rng.uniform();
-  return x;
-}
+using test::rel_err;
+using test::test_data;
 
 struct Point {
   Dense x, P, H;

@@ -179,6 +179,61 @@ std::vector<int> parse_layers(const std::string& text) {
   return layers;
 }
 
+/// "150-10" (sep "-") or "150, 10" (sep ", ").
+std::string join_layers(const std::vector<int>& layers, const char* sep) {
+  std::string text;
+  for (int r : layers) {
+    if (!text.empty()) text += sep;
+    text += std::to_string(r);
+  }
+  return text;
+}
+
+std::string describe_data(const std::string& path, const dnmf::DataMatrix& X) {
+  return "data: " + path + " (" + std::to_string(X.rows()) + " samples x " + std::to_string(X.cols()) +
+         " features, " + (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") +
+         ")";
+}
+
+/// What `cluster` reports about a fit, filled by each model branch.
+struct FitOutcome {
+  dnmf::Dense representation;
+  int iterations = 0;
+  dnmf::Status status = dnmf::Status::not_run;
+  double objective = NAN, fit_seconds = 0;
+  std::ostringstream extra;  // model-specific JSON fields
+  std::string describe;      // model-specific text line
+};
+
+/// The part shared by the deep models: graph warning, representation for k-means,
+/// JSON tail (p, graph_seconds, pretrain_iterations, safeguard counts), text line.
+void finish_deep_fit(dnmf::ChainFit& fit, const dnmf::Csr& graph, double graph_seconds, int p,
+                     const std::vector<int>& layers, bool l1_rows, const ProgressPrinter& printer,
+                     FitOutcome& out) {
+  if (graph.rows() > 0) {
+    const auto comps = dnmf::connected_components(graph);
+    if (comps.count > 1)
+      printer.note("dnmf: warning: the kNN graph has " + std::to_string(comps.count) +
+                   " connected components; consider a larger -p");
+  }
+  out.representation = l1_rows ? dnmf::normalize_rows_l1(fit.H) : std::move(fit.H);
+  out.iterations = fit.iterations;
+  out.status = fit.status;
+  out.objective = fit.objective.empty() ? NAN : fit.objective.back();
+  out.fit_seconds = fit.seconds + graph_seconds;
+  out.extra << ", \"p\": " << p << ", \"graph_seconds\": " << json_number(graph_seconds)
+            << ", \"pretrain_iterations\": [";
+  for (size_t i = 0; i < fit.pretrain_iterations.size(); ++i)
+    out.extra << (i ? ", " : "") << fit.pretrain_iterations[i];
+  out.extra << "], \"safeguard_halvings\": " << fit.safeguard_halvings
+            << ", \"safeguard_rejections\": " << fit.safeguard_rejections;
+  char line[200];
+  std::snprintf(line, sizeof line, "  (layers %s, graph %.2fs, safeguard: %d halvings, %d rejections)",
+                join_layers(layers, "-").c_str(), graph_seconds, fit.safeguard_halvings,
+                fit.safeguard_rejections);
+  out.describe = line;
+}
+
 // ---------------------------------------------------------------- commands
 
 int cmd_cluster(const std::vector<std::string>& argv) {
@@ -275,26 +330,19 @@ int cmd_cluster(const std::vector<std::string>& argv) {
   const std::uint64_t seed = args.get_seed("--seed", 0);
 
   // Fit; every option and the data are checked before any progress output.
-  dnmf::Dense representation;
-  int iterations = 0;
-  dnmf::Status status = dnmf::Status::not_run;
-  double objective = NAN, fit_seconds = 0;
-  std::ostringstream extra;  // model-specific JSON fields
-  std::string describe;      // model-specific text line
+  FitOutcome fit_out;
   if (!deep) {
     const dnmf::NmfOptions opt = nmf_options(args, rank);
     opt.validate(X.rows(), X.cols());
     X.require_nonnegative("NMF");
-    printer.note("data: " + path + " (" + std::to_string(X.rows()) + " samples x " +
-                 std::to_string(X.cols()) + " features, " +
-                 (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") + ")");
+    printer.note(describe_data(path, X));
     dnmf::NmfResult fit = dnmf::fit_nmf(X, opt, printer.callback());
-    representation = std::move(fit.H);
-    iterations = fit.iterations;
-    status = fit.status;
-    objective = fit.objective.empty() ? NAN : fit.objective.back();
-    fit_seconds = fit.seconds;
-    extra << ", \"rank\": " << rank;
+    fit_out.representation = std::move(fit.H);
+    fit_out.iterations = fit.iterations;
+    fit_out.status = fit.status;
+    fit_out.objective = fit.objective.empty() ? NAN : fit.objective.back();
+    fit_out.fit_seconds = fit.seconds;
+    fit_out.extra << ", \"rank\": " << rank;
   } else if (dn2) {
     dnmf::Dn2mfglOptions o;
     if (args.has("--layers")) {
@@ -323,47 +371,24 @@ int cmd_cluster(const std::vector<std::string>& argv) {
     if (kmeans_normalize != "l1" && kmeans_normalize != "none")
       throw UsageError("--kmeans-normalize must be l1 or none");
     o.validate(X.rows(), X.cols());
-    if (o.alpha > 0) {
+    const int p = o.alpha > 0 ? o.graph.resolved_neighbors(X.rows()) : 0;
+    if (p > 0) {
       dnmf::KnnOptions ko;
-      ko.n_neighbors = o.graph.resolved_neighbors(X.rows());
+      ko.n_neighbors = p;
       ko.validate(X.rows());
     }
     X.require_nonnegative(model);
-    std::string layers_text;
-    for (int r : o.chain.layers) {
-      if (!layers_text.empty()) layers_text += '-';
-      layers_text += std::to_string(r);
-    }
-    printer.note_when_fitting(
-        "data: " + path + " (" + std::to_string(X.rows()) + " samples x " + std::to_string(X.cols()) +
-        " features, " + (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") +
-        "), " + model + " layers " + layers_text + ", L2,1 over " + dnmf::to_string(o.l21));
+    // Printed with the first progress line: the boundedness check (§2.6) needs the
+    // graph, and its refusal must stay the only output.
+    printer.note_when_fitting(describe_data(path, X) + ", " + model + " layers " +
+                              join_layers(o.chain.layers, "-") + ", L2,1 over " + dnmf::to_string(o.l21));
     dnmf::Dn2mfglResult r = dnmf::fit_dn2mfgl(X, o, printer.callback());
-    if (r.graph.rows() > 0) {
-      const auto comps = dnmf::connected_components(r.graph);
-      if (comps.count > 1)
-        printer.note("dnmf: warning: the kNN graph has " + std::to_string(comps.count) +
-                     " connected components; consider a larger -p");
-    }
-    representation = kmeans_normalize == "l1" ? dnmf::normalize_rows_l1(r.fit.H) : r.fit.H;
-    iterations = r.fit.iterations;
-    status = r.fit.status;
-    objective = r.fit.objective.empty() ? NAN : r.fit.objective.back();
-    fit_seconds = r.fit.seconds + r.graph_seconds;
-    extra << ", \"layers\": [";
-    for (size_t i = 0; i < o.chain.layers.size(); ++i) extra << (i ? ", " : "") << o.chain.layers[i];
-    extra << "], \"alpha\": " << json_number(o.alpha) << ", \"beta\": " << json_number(o.beta)
-          << ", \"nu\": " << json_number(o.nu) << ", \"l21\": " << json_string(dnmf::to_string(o.l21))
-          << ", \"p\": " << (o.alpha > 0 ? o.graph.resolved_neighbors(X.rows()) : 0)
-          << ", \"graph_seconds\": " << json_number(r.graph_seconds) << ", \"pretrain_iterations\": [";
-    for (size_t i = 0; i < r.fit.pretrain_iterations.size(); ++i)
-      extra << (i ? ", " : "") << r.fit.pretrain_iterations[i];
-    extra << "], \"safeguard_halvings\": " << r.fit.safeguard_halvings
-          << ", \"safeguard_rejections\": " << r.fit.safeguard_rejections;
-    char line[200];
-    std::snprintf(line, sizeof line, "  (layers %s, graph %.2fs, safeguard: %d halvings, %d rejections)",
-                  layers_text.c_str(), r.graph_seconds, r.fit.safeguard_halvings, r.fit.safeguard_rejections);
-    describe = line;
+    fit_out.extra << ", \"layers\": [" << join_layers(o.chain.layers, ", ")
+                  << "], \"alpha\": " << json_number(o.alpha) << ", \"beta\": " << json_number(o.beta)
+                  << ", \"nu\": " << json_number(o.nu)
+                  << ", \"l21\": " << json_string(dnmf::to_string(o.l21));
+    finish_deep_fit(r.fit, r.graph, r.graph_seconds, p, o.chain.layers, kmeans_normalize == "l1", printer,
+                    fit_out);
   } else {
     dnmf::DanmfOptions o;
     o.variant = dnmf::parse_danmf_variant(model);
@@ -398,49 +423,15 @@ int cmd_cluster(const std::vector<std::string>& argv) {
     if (save && normalization == dnmf::Normalization::minmax_features)
       throw UsageError("--save-model supports --normalize none, max or l2-samples");
     o.validate(X.rows(), X.cols());
-    if (o.lambda_attractive > 0) {
+    const int p = o.lambda_attractive > 0 ? o.graph.resolved_neighbors(X.rows()) : 0;
+    if (p > 0) {
       dnmf::KnnOptions ko;
-      ko.n_neighbors = o.graph.resolved_neighbors(X.rows());
+      ko.n_neighbors = p;
       ko.validate(X.rows());
     }
     X.require_nonnegative(model);
-    std::string layers_text;
-    for (int r : o.chain.layers) {
-      if (!layers_text.empty()) layers_text += '-';
-      layers_text += std::to_string(r);
-    }
-    printer.note("data: " + path + " (" + std::to_string(X.rows()) + " samples x " +
-                 std::to_string(X.cols()) + " features, " +
-                 (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") + "), " +
-                 model + " layers " + layers_text);
+    printer.note(describe_data(path, X) + ", " + model + " layers " + join_layers(o.chain.layers, "-"));
     dnmf::DanmfResult r = dnmf::fit_danmf(X, o, printer.callback());
-    if (r.affinity.rows() > 0) {
-      const auto comps = dnmf::connected_components(r.affinity);
-      if (comps.count > 1)
-        printer.note("dnmf: warning: the kNN graph has " + std::to_string(comps.count) +
-                     " connected components; consider a larger -p");
-    }
-    representation = kmeans_normalize == "l1" ? dnmf::normalize_rows_l1(r.fit.H) : r.fit.H;
-    iterations = r.fit.iterations;
-    status = r.fit.status;
-    objective = r.fit.objective.empty() ? NAN : r.fit.objective.back();
-    fit_seconds = r.fit.seconds + r.graph_seconds;
-    extra << ", \"layers\": [";
-    for (size_t i = 0; i < o.chain.layers.size(); ++i) extra << (i ? ", " : "") << o.chain.layers[i];
-    extra << "], \"lambda_rep\": "
-          << json_number(o.variant == dnmf::DanmfVariant::crfr ? o.lambda_repulsive : 0.0)
-          << ", \"lambda_att\": " << json_number(o.lambda_attractive)
-          << ", \"lambda_frp\": " << json_number(o.variant == dnmf::DanmfVariant::crfr ? o.lambda_frp : 0.0)
-          << ", \"p\": " << (o.lambda_attractive > 0 ? o.graph.resolved_neighbors(X.rows()) : 0)
-          << ", \"graph_seconds\": " << json_number(r.graph_seconds) << ", \"pretrain_iterations\": [";
-    for (size_t i = 0; i < r.fit.pretrain_iterations.size(); ++i)
-      extra << (i ? ", " : "") << r.fit.pretrain_iterations[i];
-    extra << "], \"safeguard_halvings\": " << r.fit.safeguard_halvings
-          << ", \"safeguard_rejections\": " << r.fit.safeguard_rejections;
-    char line[200];
-    std::snprintf(line, sizeof line, "  (layers %s, graph %.2fs, safeguard: %d halvings, %d rejections)",
-                  layers_text.c_str(), r.graph_seconds, r.fit.safeguard_halvings, r.fit.safeguard_rejections);
-    describe = line;
     if (save) {
       dnmf::io::SavedModel m;
       m.model = model;
@@ -449,7 +440,19 @@ int cmd_cluster(const std::vector<std::string>& argv) {
       m.W = r.fit.W;
       dnmf::io::save_model(*save, m);
     }
+    const bool crfr = o.variant == dnmf::DanmfVariant::crfr;
+    fit_out.extra << ", \"layers\": [" << join_layers(o.chain.layers, ", ")
+                  << "], \"lambda_rep\": " << json_number(crfr ? o.lambda_repulsive : 0.0)
+                  << ", \"lambda_att\": " << json_number(o.lambda_attractive)
+                  << ", \"lambda_frp\": " << json_number(crfr ? o.lambda_frp : 0.0);
+    finish_deep_fit(r.fit, r.affinity, r.graph_seconds, p, o.chain.layers, kmeans_normalize == "l1", printer,
+                    fit_out);
   }
+  dnmf::Dense& representation = fit_out.representation;
+  const int iterations = fit_out.iterations;
+  const dnmf::Status status = fit_out.status;
+  const double objective = fit_out.objective, fit_seconds = fit_out.fit_seconds;
+  const std::string extra = fit_out.extra.str(), describe = fit_out.describe;
 
   dnmf::KMeansOptions km;
   km.n_clusters = static_cast<int>(k);
@@ -465,7 +468,7 @@ int cmd_cluster(const std::vector<std::string>& argv) {
   if (!truth.empty()) eval = dnmf::evaluate(truth, clusters.labels);
   if (args.has("--json")) {
     summary << "{\"model\": " << json_string(model) << ", \"data\": " << json_string(path)
-            << ", \"n\": " << X.rows() << ", \"d\": " << X.cols() << ", \"k\": " << k << extra.str()
+            << ", \"n\": " << X.rows() << ", \"d\": " << X.cols() << ", \"k\": " << k << extra
             << ", \"iterations\": " << iterations << ", \"status\": " << json_string(dnmf::to_string(status))
             << ", \"objective\": " << json_number(objective)
             << ", \"kmeans_inertia\": " << json_number(clusters.inertia) << ", \"seed\": " << seed

@@ -75,6 +75,7 @@ Csr affinity_graph(const DataMatrix& X, const AffinityOptions& options) {
   KnnOptions ko;
   ko.n_neighbors = options.resolved_neighbors(X.rows());
   ko.method = options.method;
+  ko.validate(X.rows());
   return affinity_from_knn(knn(X, ko), options);
 }
 

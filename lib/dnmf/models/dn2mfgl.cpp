@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "dnmf/core/error.hpp"
-#include "dnmf/graph/knn.hpp"
 
 namespace dnmf {
 
@@ -73,11 +72,7 @@ Dn2mfglResult fit_dn2mfgl(const DataMatrix& X, const Dn2mfglOptions& options, co
   Dn2mfglResult result;
   if (options.alpha > 0.0) {
     const auto start = std::chrono::steady_clock::now();
-    KnnOptions ko;
-    ko.n_neighbors = options.graph.resolved_neighbors(X.rows());
-    ko.method = options.graph.method;
-    ko.validate(X.rows());
-    result.graph = affinity_from_knn(knn(X, ko), options.graph);
+    result.graph = affinity_graph(X, options.graph);
     result.graph_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const Vector degree = result.graph.row_sums();
     result.min_degree = degree.size() ? degree.minCoeff() : 0.0;

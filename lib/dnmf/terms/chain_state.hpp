@@ -70,8 +70,9 @@ class ChainState {
   std::uint64_t h_version() const { return h_version_; }
   std::uint64_t p_version() const { return p_version_; }  ///< the same for P
 
-  const Dense& XP() const;    ///< X·P, n×k, O(nnz·k)
-  const Dense& XtH() const;   ///< Xᵀ·H, d×k, O(nnz·k)
+  const Dense& XP() const;                                ///< X·P, n×k, O(nnz·k)
+  bool has_XP() const { return static_cast<bool>(xp_); }  ///< XP is cached for the current P
+  const Dense& XtH() const;                               ///< Xᵀ·H, d×k, O(nnz·k)
   const Dense& XtXP() const;  ///< XᵀX·P, d×k: G·P in O(d²k), else Xᵀ(XP) in O(nnz·k)
   const Dense& XXtH() const;  ///< X·(XᵀH), n×k, O(nnz·k)
   const Dense& PtP() const;   ///< k×k, O(d·k²)

@@ -95,7 +95,18 @@ double L21Residual::value(const ChainState& s) const {
   double inverse = 0.0;  // Σ 1/(4w_j), the part of wq_ not multiplying a squared norm
   for (Index j = 0; j < weights_.size(); ++j) inverse += 0.25 / weights_(j);
   double fit;
-  if (mode_ == L21Mode::samples) {
+  if (mode_ == L21Mode::samples && s.has_XP()) {
+    // After an H step or a re-weighting XP is at hand: Σ_i w_i r_i² from the rows,
+    // O(n·k²), instead of a new Xᵀ(WH).
+    const Dense& XP = s.XP();
+    const Dense& H = s.H();
+    fit = reduce_row_blocks(H.rows(), H.cols(), 0.0, [&](Index b, Index c) {
+      const auto h = H.middleRows(b, c);
+      const Vector r2 = squared_.segment(b, c) - 2.0 * XP.middleRows(b, c).cwiseProduct(h).rowwise().sum() +
+                        (h * s.PtP()).cwiseProduct(h).rowwise().sum();
+      return weights_.segment(b, c).dot(r2);
+    });
+  } else if (mode_ == L21Mode::samples) {
     const Dense& xtwh = XtWH(s);
     fit =
         (wq_ - inverse) - 2.0 * (s.P().array() * xtwh.array()).sum() + (s.PtP().array() * hwh_.array()).sum();
