@@ -155,10 +155,27 @@ json=$("$dnmf" graph stats "$data/karate/edges.txt" --json --top 2)
 check "karate pagerank top node 33" grep -q '"pagerank_top": \[{"node": 33, ' <<<"$json"
 printf '0 1\n1 x\n' >"$tmp/bad_edges.txt"
 expect_error "graph stats bad edge line" 2 "bad_edges.txt:2:" -- "$dnmf" graph stats "$tmp/bad_edges.txt"
-expect_error "graph needs stats" 2 "stats" -- "$dnmf" graph "$data/karate/edges.txt"
+expect_error "graph needs a subcommand" 2 "stats" -- "$dnmf" graph "$data/karate/edges.txt"
+
+# graph cluster: SymNMF splits the karate club with positive modularity and writes one
+# label per node; the same seed gives the same labels; directed input needs asymnmf.
+json=$("$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --labels "$data/karate/labels.txt" --json --quiet \
+  --out "$tmp/k1.txt")
+check "graph cluster exit 0" test $? -eq 0
+q=$(sed -E 's/.*"modularity": ([0-9.eE+-]+).*/\1/' <<<"$json")
+check "karate symnmf modularity > 0.3 (got $q)" awk -v v="$q" 'BEGIN { exit !(v > 0.3) }'
+check "graph cluster json fields" grep -q '"mean_conductance": .*"nmi": ' <<<"$json"
+check "graph cluster labels written" test "$(wc -l <"$tmp/k1.txt")" -eq 34
+"$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --quiet --out "$tmp/k2.txt" >/dev/null
+check "graph cluster same seed same labels" cmp -s "$tmp/k1.txt" "$tmp/k2.txt"
+out=$("$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --directed --quiet)
+check "directed input runs asymnmf" grep -q '^asymnmf: ' <<<"$out"
+check "directed modularity reported" grep -q '^directed modularity ' <<<"$out"
+expect_error "symnmf on directed" 2 "asymnmf" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --directed --model symnmf
+expect_error "graph cluster k > n" 2 "k = 40" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 40
 
 # Help for each subcommand.
-for c in cluster factorize eval knn transform "graph stats"; do
+for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086
   "$dnmf" $c --help | grep -q "usage: dnmf $c"
   check "help $c" test $? -eq 0

@@ -26,9 +26,11 @@
 #include "dnmf/io/matrix_market.hpp"
 #include "dnmf/io/model_file.hpp"
 #include "dnmf/linalg/data_matrix.hpp"
+#include "dnmf/metrics/graph_metrics.hpp"
 #include "dnmf/metrics/metrics.hpp"
 #include "dnmf/models/danmf.hpp"
 #include "dnmf/models/dn2mfgl.hpp"
+#include "dnmf/models/graph_nmf.hpp"
 #include "dnmf/models/nmf.hpp"
 
 namespace {
@@ -649,13 +651,105 @@ int cmd_knn(const std::vector<std::string>& argv) {
   return 0;
 }
 
+int cmd_graph_cluster(const std::vector<std::string>& argv) {
+  Args args("graph cluster",
+            {
+                {"--clusters", "-k", "K", "number of clusters (required)"},
+                {"--model", "", "NAME", "symnmf | asymnmf (default: symnmf undirected, asymnmf --directed)"},
+                {"--directed", "", "", "read the edges as directed (default undirected)"},
+                {"--one-based", "", "", "node ids start at 1 (default 0)"},
+                {"--iter", "", "N", "maximum iterations (default 500)"},
+                {"--tol", "", "T",
+                 "stop when the relative objective decrease is below T (default 1e-6; 0 = never)"},
+                {"--exponent", "", "G", "exponent of the H rule (default 1/3 symnmf, 1/4 asymnmf)"},
+                {"--seed", "", "S", "seed of the random start (default 0)"},
+                {"--labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI"},
+                {"--out", "-o", "LABELS", "write the predicted labels here (one per line)"},
+                {"--threads", "", "T", "OpenMP threads (default: all cores)"},
+                {"--json", "", "", "print one JSON summary object on stdout"},
+                {"--quiet", "-q", "", "no progress on stderr"},
+            },
+            {"EDGES"});
+  args.parse(argv);
+  if (args.help_requested()) {
+    std::cout << args.usage();
+    return 0;
+  }
+  if (!args.has("--clusters")) throw UsageError("'dnmf graph cluster' needs -k K (number of clusters)");
+  set_threads(args);
+  dnmf::io::EdgeListOptions eo;
+  eo.directed = args.has("--directed");
+  eo.one_based = args.has("--one-based");
+  const std::string model = args.get("--model", eo.directed ? "asymnmf" : "symnmf");
+  if (model != "symnmf" && model != "asymnmf")
+    throw UsageError("unknown --model '" + model + "' (available: symnmf, asymnmf)");
+  if (model == "symnmf" && eo.directed)
+    throw UsageError("symnmf factorises undirected graphs; use --model asymnmf for --directed input");
+  dnmf::GraphNmfOptions o;
+  o.rank = static_cast<int>(args.get_int("--clusters", 0, 1, 1 << 30));
+  o.max_iterations = static_cast<int>(args.get_int("--iter", o.max_iterations, 0, 100000000));
+  o.tolerance = args.get_double("--tol", o.tolerance);
+  o.exponent = args.get_double("--exponent", o.exponent);
+  o.seed = args.get_seed("--seed", 0);
+  const std::string path = args.positional()[0];
+  const auto start = std::chrono::steady_clock::now();
+  const dnmf::Csr A = dnmf::io::read_edge_list(path, eo);
+  o.validate(A.rows());
+  std::vector<int> truth;
+  if (const auto t = args.get("--labels")) truth = read_truth(*t, A.rows());
+  ProgressPrinter printer(args.has("--quiet"));
+  printer.note("graph: " + path + " (" + std::to_string(A.rows()) + " nodes, " +
+               std::to_string(eo.directed ? A.nnz() : A.nnz() / 2) +
+               (eo.directed ? " directed" : " undirected") + " edges), " + model +
+               " k = " + std::to_string(o.rank));
+  const dnmf::GraphNmfResult r = model == "symnmf" ? dnmf::fit_symnmf(A, o, printer.callback())
+                                                   : dnmf::fit_asymnmf(A, o, printer.callback());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (const auto out = args.get("--out")) dnmf::io::write_labels(*out, r.labels);
+  const double q = dnmf::modularity(A, r.labels), phi = dnmf::mean_conductance(A, r.labels);
+  dnmf::Evaluation eval;
+  if (!truth.empty()) eval = dnmf::evaluate(truth, r.labels);
+  const double objective = r.objective.empty() ? NAN : r.objective.back();
+  if (args.has("--json")) {
+    std::cout << "{\"model\": " << json_string(model) << ", \"graph\": " << json_string(path)
+              << ", \"nodes\": " << A.rows() << ", \"stored_entries\": " << A.nnz()
+              << ", \"directed\": " << (eo.directed ? "true" : "false") << ", \"k\": " << o.rank
+              << ", \"iterations\": " << r.iterations
+              << ", \"status\": " << json_string(dnmf::to_string(r.status))
+              << ", \"objective\": " << json_number(objective) << ", \"modularity\": " << json_number(q)
+              << ", \"mean_conductance\": " << json_number(phi) << ", \"seconds\": " << json_number(seconds)
+              << ", \"fit_seconds\": " << json_number(r.seconds);
+    if (!truth.empty())
+      std::cout << ", \"acc\": " << json_number(eval.acc) << ", \"nmi\": " << json_number(eval.nmi)
+                << ", \"ari\": " << json_number(eval.ari);
+    std::cout << "}\n";
+    return 0;
+  }
+  char line[256];
+  std::snprintf(line, sizeof line, "%s: %d iterations (%s), objective %.6e, %.2fs\n", model.c_str(),
+                r.iterations, dnmf::to_string(r.status), objective, seconds);
+  std::cout << line;
+  std::snprintf(line, sizeof line, "%smodularity %.4f  mean conductance %.4f\n",
+                eo.directed ? "directed " : "", q, phi);
+  std::cout << line;
+  if (!truth.empty()) {
+    std::snprintf(line, sizeof line, "ACC %.4f  NMI %.4f  ARI %.4f\n", eval.acc, eval.nmi, eval.ari);
+    std::cout << line;
+  }
+  return 0;
+}
+
 int cmd_graph(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv[0] == "cluster")
+    return cmd_graph_cluster(std::vector<std::string>(argv.begin() + 1, argv.end()));
   if (argv.empty() || argv[0] != "stats") {
     if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
-      std::cout << "usage: dnmf graph stats EDGES [options]\n";
+      std::cout
+          << "usage: dnmf graph stats EDGES [options]\n       dnmf graph cluster EDGES -k K [options]\n";
       return 0;
     }
-    throw UsageError("'dnmf graph' expects the subcommand 'stats' (usage: dnmf graph stats EDGES)");
+    throw UsageError(
+        "'dnmf graph' expects the subcommand 'stats' or 'cluster' (usage: dnmf graph stats EDGES)");
   }
   Args args("graph stats",
             {

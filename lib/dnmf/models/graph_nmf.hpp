@@ -1,0 +1,60 @@
+// Shallow graph factorisations (MODELS.md §5.1–5.2): symmetric NMF A ≈ H Hᵀ and
+// asymmetric NMF / symmetric tri-factorisation A ≈ H W Hᵀ (A may be directed). Never
+// forms H Hᵀ, H W Hᵀ or any n×n dense matrix: values and updates use A·H, Aᵀ·H (SpMM)
+// and k×k Grams.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "dnmf/core/csr.hpp"
+#include "dnmf/core/progress.hpp"
+#include "dnmf/core/types.hpp"
+
+namespace dnmf {
+
+struct GraphNmfOptions {
+  int rank = 0;              ///< k, 1 <= k <= n (required)
+  int max_iterations = 500;  ///< updates of H (and W)
+  double tolerance = 1e-6;   ///< stop when the relative decrease is below this (0 = never)
+  double exponent = 0.0;     ///< γ of the H rule; 0 = the model's default (1/3 symnmf, 1/4 asymnmf)
+  double epsilon = 1e-10;    ///< δ of MODELS.md §0.2
+  std::uint64_t seed = 0;    ///< uniform random start
+  void validate(Index n) const;
+};
+
+struct GraphNmfResult {
+  Dense H;                        ///< n×k memberships (≥ 0)
+  Dense W;                        ///< k×k block matrix (asymnmf; empty for symnmf)
+  std::vector<int> labels;        ///< argmax over the rows of H (ties: lowest column)
+  std::vector<double> objective;  ///< ‖A − HHᵀ‖² or ‖A − HWHᵀ‖² after each iteration
+  int iterations = 0;
+  Status status = Status::not_run;
+  double seconds = 0.0;
+};
+
+/// min_{H ≥ 0} ‖A − HHᵀ‖² for symmetric A (InvalidOption otherwise), by the cube-root
+/// rule H ← H ⊙ [AH ⊘ H(HᵀH)]^{1/3} (§9.9: the exponent-1 rule oscillates).
+/// Value ‖A‖² − 2⟨H, AH⟩ + ‖HᵀH‖². Cost per iteration O(nnz(A)·k + n·k²).
+GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress = {});
+
+/// min_{H, W ≥ 0} ‖A − HWHᵀ‖² (DAsNMF eqs. 4–5):
+///   H ← H ⊙ [(AᵀHW + AHWᵀ) ⊘ H(WᵀGW + WGWᵀ)]^{1/4},   W ← W ⊙ (HᵀAH) ⊘ (GWG),  G = HᵀH.
+/// Value ‖A‖² − 2⟨W, HᵀAH⟩ + ⟨W, GWG⟩. Cost per iteration O(nnz(A)·k + n·k² + k³)
+/// (two SpMMs, A·H and Aᵀ·H; one when A is symmetric). Runs twice from the same seeded
+/// H — once with W ≈ I (assortative blocks), once with a uniform W (blocks linked
+/// across, e.g. by direction) — and keeps the lower objective: each start alone fails
+/// on the other kind of structure.
+GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress = {});
+
+/// Same, from given starting factors (H n×k ≥ 0, W k×k ≥ 0); for pre-training and tests.
+GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H, Dense W,
+                           const Progress& progress = {});
+
+double symnmf_objective(const Csr& A, const Dense& H);  ///< ‖A − HHᵀ‖², O(nnz·k + nk²)
+double asymnmf_objective(const Csr& A, const Dense& H, const Dense& W);  ///< ‖A − HWHᵀ‖², O(nnz·k + nk²)
+
+/// Row-wise argmax (ties: the lowest column; all-zero rows get label 0).
+std::vector<int> argmax_rows(const Dense& H);
+
+}  // namespace dnmf
