@@ -241,6 +241,32 @@ BOOST_AUTO_TEST_CASE(objective_never_increases_and_planted_clusters_are_found) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(objective_never_increases_on_random_data) {
+  // Unstructured random data, several seeds and weights (within the bounded region):
+  // the recorded true objective never rises and the safeguard never has to reject.
+  for (std::uint64_t seed = 1; seed <= 4; ++seed)
+    for (double w : {0.1, 1.0}) {
+      Dense x = test_data(40, 15, 0.5, seed);
+      for (Index i = 0; i < x.rows(); ++i)
+        if (x.row(i).norm() > 0) x.row(i).normalize();
+      dnmf::Dn2mfglOptions o;
+      o.chain.layers = {8, 4};
+      o.chain.pretrain_iterations = 30;
+      o.chain.max_iterations = 60;
+      o.chain.seed = seed;
+      o.alpha = 1.0;
+      o.beta = o.nu = w;
+      for (L21Mode mode : {L21Mode::samples, L21Mode::features}) {
+        o.l21 = mode;
+        const auto r = dnmf::fit_dn2mfgl(DataMatrix(x), o);
+        BOOST_TEST_CONTEXT("seed " << seed << " w " << w << " " << dnmf::to_string(mode)) {
+          BOOST_TEST(increases(r.fit.objective) == 0);
+          BOOST_TEST(r.fit.safeguard_rejections == 0);
+        }
+      }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(sample_weights_single_out_corrupted_samples) {
   // Five samples replaced by large noise: their residuals are large, so their IRLS
   // weights (1/(2‖r_i‖)) end below those of every clean sample. (With rank 3, one basis
