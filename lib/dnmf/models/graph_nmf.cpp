@@ -188,7 +188,8 @@ GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H
     if (!symmetric) csr_times_dense(At, H, AtH);
     const Dense& ath = symmetric ? AH : AtH;
     dense_gram(H, G);
-    numerator = ath * W + AH * W.transpose();
+    numerator.noalias() = ath * W;  // no n×k temporaries: both products accumulate in place
+    numerator.noalias() += AH * W.transpose();
     const Dense core = W.transpose() * G * W + W * G * W.transpose();
     dense_times(H, core, denominator);
     if (!multiplicative_update_into(H, numerator, denominator, options.epsilon, gamma, 0.0, next))
