@@ -7,6 +7,7 @@
 
 #include "dnmf/core/rng.hpp"
 #include "dnmf/core/types.hpp"
+#include "dnmf/terms/chain_terms.hpp"
 
 namespace test {
 
@@ -26,6 +27,45 @@ inline dnmf::Dense test_data(dnmf::Index n, dnmf::Index d, double density, std::
     for (dnmf::Index j = 0; j < d; ++j)
       if (rng.uniform() < density) x(i, j) = rng.uniform();
   return x;
+}
+
+/// Value of a term at (P, H) for data X through a fresh state (no Gram).
+inline double term_value(const dnmf::ChainTerm& t, const dnmf::DataMatrix& X, const dnmf::Dense& P,
+                         const dnmf::Dense& H) {
+  dnmf::ChainState s(X, false);
+  s.set_P(P);
+  s.set_H(H);
+  return t.value(s);
+}
+
+/// Central finite differences of a term along every entry of P (or H); returns the
+/// relative error of positive − negative against them. Checks both parts are >= 0
+/// (include after <boost/test/unit_test.hpp>). Re-weighted terms keep their weights.
+inline double gradient_check(const dnmf::ChainTerm& t, const dnmf::DataMatrix& X, const dnmf::Dense& P,
+                             const dnmf::Dense& H, bool wrt_P) {
+  dnmf::ChainState s(X, false);
+  s.set_P(P);
+  s.set_H(H);
+  const dnmf::Dense& theta = wrt_P ? P : H;
+  dnmf::Dense neg = dnmf::Dense::Zero(theta.rows(), theta.cols()), pos = neg;
+  if (wrt_P)
+    t.add_gradient_P(s, neg, pos);
+  else
+    t.add_gradient_H(s, neg, pos);
+  BOOST_TEST((neg.array() >= 0).all());
+  BOOST_TEST((pos.array() >= 0).all());
+  dnmf::Dense numeric(theta.rows(), theta.cols());
+  for (dnmf::Index i = 0; i < theta.rows(); ++i)
+    for (dnmf::Index j = 0; j < theta.cols(); ++j) {
+      const double h = 1e-5 * std::max(1.0, std::abs(theta(i, j)));
+      dnmf::Dense plus = theta, minus = theta;
+      plus(i, j) += h;
+      minus(i, j) -= h;
+      const double fp = wrt_P ? term_value(t, X, plus, H) : term_value(t, X, P, plus);
+      const double fm = wrt_P ? term_value(t, X, minus, H) : term_value(t, X, P, minus);
+      numeric(i, j) = (fp - fm) / (2 * h);
+    }
+  return rel_err(dnmf::Dense(pos - neg), numeric);
 }
 
 }  // namespace test

@@ -28,6 +28,7 @@ using dnmf::Index;
 
 namespace {
 
+using test::gradient_check;
 using test::rel_err;
 using test::test_data;
 
@@ -92,36 +93,6 @@ double term_value(const dnmf::ChainTerm& t, const DataMatrix& X, bool gram, cons
   s.set_P(P);
   s.set_H(H);
   return t.value(s);
-}
-
-/// Central finite differences of a term along every entry of P (or H); returns the
-/// largest relative error against positive − negative.
-double gradient_check(const dnmf::ChainTerm& t, const DataMatrix& X, const Dense& P, const Dense& H,
-                      bool wrt_P) {
-  ChainState s(X, false);
-  s.set_P(P);
-  s.set_H(H);
-  const Dense& theta = wrt_P ? P : H;
-  Dense neg = Dense::Zero(theta.rows(), theta.cols()), pos = neg;
-  if (wrt_P)
-    t.add_gradient_P(s, neg, pos);
-  else
-    t.add_gradient_H(s, neg, pos);
-  BOOST_TEST((neg.array() >= 0).all());
-  BOOST_TEST((pos.array() >= 0).all());
-  const Dense analytic = pos - neg;
-  Dense numeric(theta.rows(), theta.cols());
-  for (Index i = 0; i < theta.rows(); ++i)
-    for (Index j = 0; j < theta.cols(); ++j) {
-      const double h = 1e-5 * std::max(1.0, std::abs(theta(i, j)));
-      Dense plus = theta, minus = theta;
-      plus(i, j) += h;
-      minus(i, j) -= h;
-      const double fp = wrt_P ? term_value(t, X, false, plus, H) : term_value(t, X, false, P, plus);
-      const double fm = wrt_P ? term_value(t, X, false, minus, H) : term_value(t, X, false, P, minus);
-      numeric(i, j) = (fp - fm) / (2 * h);
-    }
-  return rel_err(analytic, numeric);
 }
 
 }  // namespace

@@ -28,7 +28,9 @@ using dnmf::L21Mode;
 
 namespace {
 
+using test::gradient_check;
 using test::rel_err;
+using test::term_value;
 using test::test_data;
 
 struct Point {
@@ -41,45 +43,10 @@ struct Point {
   }
 };
 
-double value_at(const dnmf::ChainTerm& t, const DataMatrix& X, const Dense& P, const Dense& H) {
-  ChainState s(X, false);
-  s.set_P(P);
-  s.set_H(H);
-  return t.value(s);
-}
-
 /// Residual vectors the L2,1 norm sums over: rows (samples) or columns (features).
 Dense residual(const Dense& x, const Dense& P, const Dense& H, L21Mode mode) {
   const Dense r = x - H * P.transpose();
   return mode == L21Mode::samples ? r : Dense(r.transpose());
-}
-
-/// Central differences of t (weights frozen) along every entry of P or H.
-double gradient_check(const dnmf::ChainTerm& t, const DataMatrix& X, const Dense& P, const Dense& H,
-                      bool wrt_P) {
-  ChainState s(X, false);
-  s.set_P(P);
-  s.set_H(H);
-  const Dense& theta = wrt_P ? P : H;
-  Dense neg = Dense::Zero(theta.rows(), theta.cols()), pos = neg;
-  if (wrt_P)
-    t.add_gradient_P(s, neg, pos);
-  else
-    t.add_gradient_H(s, neg, pos);
-  BOOST_TEST((neg.array() >= 0).all());
-  BOOST_TEST((pos.array() >= 0).all());
-  Dense numeric(theta.rows(), theta.cols());
-  for (Index i = 0; i < theta.rows(); ++i)
-    for (Index j = 0; j < theta.cols(); ++j) {
-      const double h = 1e-5 * std::max(1.0, std::abs(theta(i, j)));
-      Dense plus = theta, minus = theta;
-      plus(i, j) += h;
-      minus(i, j) -= h;
-      const double fp = wrt_P ? value_at(t, X, plus, H) : value_at(t, X, P, plus);
-      const double fm = wrt_P ? value_at(t, X, minus, H) : value_at(t, X, P, minus);
-      numeric(i, j) = (fp - fm) / (2 * h);
-    }
-  return rel_err(Dense(pos - neg), numeric);
 }
 
 int increases(const std::vector<double>& trace, double relative = 1e-10) {
@@ -114,7 +81,7 @@ BOOST_AUTO_TEST_CASE(l21_weights_and_values_equal_the_dense_residual) {
         double expected = 0.0;
         for (Index j = 0; j < r2.rows(); ++j)
           expected += t.weights()(j) * r2.row(j).squaredNorm() + 0.25 / t.weights()(j);
-        const double v = value_at(t, X, q.P.topRows(p.P.rows()), q.H.topRows(p.H.rows()));
+        const double v = term_value(t, X, q.P.topRows(p.P.rows()), q.H.topRows(p.H.rows()));
         BOOST_TEST(rel_err(v, expected) < 1e-10);
         BOOST_TEST(v >= r2.rowwise().norm().sum() * (1 - 1e-12));
       }
@@ -130,8 +97,8 @@ BOOST_AUTO_TEST_CASE(rank_one_centering_and_sparsity_equal_dense_matrices) {
   const dnmf::VarianceTerm var(1.7);
   const dnmf::InnerProductSparsity sp(0.3);
   // The reference's tr(V C Vᵀ) and tr(V (J − I) Vᵀ) with V = Hᵀ, formed densely.
-  BOOST_TEST(rel_err(value_at(var, X, p.P, p.H), -1.7 * (p.H.transpose() * C * p.H).trace()) < 1e-10);
-  BOOST_TEST(rel_err(value_at(sp, X, p.P, p.H),
+  BOOST_TEST(rel_err(term_value(var, X, p.P, p.H), -1.7 * (p.H.transpose() * C * p.H).trace()) < 1e-10);
+  BOOST_TEST(rel_err(term_value(sp, X, p.P, p.H),
                      0.3 * (p.H.transpose() * (J - Dense::Identity(n, n)) * p.H).trace()) < 1e-10);
   // Gradient parts: the reference's V rule numerator (β + ν)V and denominator βVE + νVJ.
   ChainState s(X, false);

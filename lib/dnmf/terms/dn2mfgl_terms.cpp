@@ -60,9 +60,11 @@ bool L21Residual::update_weights(const ChainState& s) const {
   const Vector norms = residual_norms(s);
   weights_.resize(norms.size());
   wq_ = 0.0;
+  inverse_ = 0.0;
   for (Index j = 0; j < norms.size(); ++j) {
     weights_(j) = irls_weight(norms(j) * norms(j));
-    wq_ += weights_(j) * squared_(j) + 0.25 / weights_(j);
+    wq_ += weights_(j) * squared_(j);
+    inverse_ += 0.25 / weights_(j);
   }
   weights_version_ = ++weight_versions;
   return true;
@@ -92,8 +94,6 @@ const Dense& L21Residual::XUP(const ChainState& s) const {
 
 double L21Residual::value(const ChainState& s) const {
   if (weights_.size() == 0) throw InvalidOption("l21-residual: update_weights must run before value");
-  double inverse = 0.0;  // Σ 1/(4w_j), the part of wq_ not multiplying a squared norm
-  for (Index j = 0; j < weights_.size(); ++j) inverse += 0.25 / weights_(j);
   double fit;
   if (mode_ == L21Mode::samples && s.has_XP()) {
     // After an H step or a re-weighting XP is at hand: Σ_i w_i r_i² from the rows,
@@ -108,14 +108,13 @@ double L21Residual::value(const ChainState& s) const {
     });
   } else if (mode_ == L21Mode::samples) {
     const Dense& xtwh = XtWH(s);
-    fit =
-        (wq_ - inverse) - 2.0 * (s.P().array() * xtwh.array()).sum() + (s.PtP().array() * hwh_.array()).sum();
+    fit = wq_ - 2.0 * (s.P().array() * xtwh.array()).sum() + (s.PtP().array() * hwh_.array()).sum();
   } else {
     const Dense up = weights_.asDiagonal() * s.P();
-    fit = (wq_ - inverse) - 2.0 * (up.array() * s.XtH().array()).sum() +
+    fit = wq_ - 2.0 * (up.array() * s.XtH().array()).sum() +
           (Dense(s.P().transpose() * up).array() * s.HtH().array()).sum();
   }
-  return std::max(fit, 0.0) + inverse;
+  return std::max(fit, 0.0) + inverse_;
 }
 
 void L21Residual::add_gradient_P(const ChainState& s, Dense& negative, Dense& positive) const {

@@ -54,9 +54,10 @@ class L21Residual final : public ChainTerm {
   const Dense& XUP(const ChainState& s) const;   // features: X(UP), per (P, weights)
 
   L21Mode mode_;
-  mutable Vector weights_;   // w (n) or u (d)
-  mutable Vector squared_;   // q (samples) or g (features), computed once
-  mutable double wq_ = 0.0;  // Σ w_j q_j + Σ 1/(4w_j): the weights' constant
+  mutable Vector weights_;        // w (n) or u (d)
+  mutable Vector squared_;        // q (samples) or g (features), computed once
+  mutable double wq_ = 0.0;       // Σ w_j q_j (q: squared norms of the rows or columns of X)
+  mutable double inverse_ = 0.0;  // Σ 1/(4w_j), the majoriser constant
   mutable std::uint64_t weights_version_ = 0;
   mutable std::uint64_t cached_h_ = 0, cached_p_ = 0, cached_w_ = 0, cached_w2_ = 0;
   mutable Dense xtwh_, hwh_, xup_, wh_;
