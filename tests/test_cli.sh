@@ -173,6 +173,23 @@ check "directed input runs asymnmf" grep -q '^asymnmf: ' <<<"$out"
 check "directed modularity reported" grep -q '^directed modularity ' <<<"$out"
 expect_error "symnmf on directed" 2 "asymnmf" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --directed --model symnmf
 expect_error "graph cluster k > n" 2 "k = 40" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 40
+# Deep graph models: both split the karate club along the factions (NMI > 0.5 with
+# the default seed), report their layers, and refuse options of the other models.
+for m in dasnmf deep-symnmf; do
+  json=$("$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --model $m --layers 8 \
+    --labels "$data/karate/labels.txt" --json --quiet)
+  check "$m exit 0" test $? -eq 0
+  nmi=$(sed -E 's/.*"nmi": ([0-9.eE+-]+).*/\1/' <<<"$json")
+  check "karate $m NMI > 0.5 (got $nmi)" awk -v v="$nmi" 'BEGIN { exit !(v > 0.5) }'
+  check "$m json layers" grep -q '"layers": \[8, 2\]' <<<"$json"
+done
+json=$("$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --directed --model dasnmf --layers 8 --assign kmeans --json -q)
+check "dasnmf directed with kmeans" grep -q '"assign": "kmeans"' <<<"$json"
+err=$("$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --directed --model dasnmf --regulariser paper -q 2>&1 >/dev/null)
+check "paper regulariser warns on directed graphs" grep -q 'unbounded below' <<<"$err"
+expect_error "eta is a dasnmf option" 2 "dasnmf option" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --eta 0.1
+expect_error "layers must not grow" 2 "must not grow" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 4 --model dasnmf --layers 2 -q
+expect_error "deep-symnmf on directed" 2 "undirected" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --directed --model deep-symnmf
 
 # Help for each subcommand.
 for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do

@@ -15,6 +15,7 @@
 #include "dnmf/metrics/metrics.hpp"
 #include "dnmf/models/graph_nmf.hpp"
 
+#include "graph_helpers.hpp"
 #include "helpers.hpp"
 
 using dnmf::Csr;
@@ -22,43 +23,9 @@ using dnmf::Dense;
 using dnmf::Index;
 using test::rel_err;
 
-namespace {
-
-/// Stochastic block model: edge i→j with probability p_in inside a block, p_out across
-/// (or `next` from block b to block b+1 mod blocks, when given). Undirected graphs store
-/// both directions. Block of node i is i % blocks.
-Csr sbm(Index n, int blocks, double p_in, double p_out, bool directed, std::uint64_t seed,
-        double next = -1.0) {
-  dnmf::Rng rng(seed);
-  std::vector<dnmf::Triplet> t;
-  for (Index i = 0; i < n; ++i)
-    for (Index j = directed ? 0 : i + 1; j < n; ++j) {
-      if (i == j) continue;
-      const int bi = static_cast<int>(i % blocks), bj = static_cast<int>(j % blocks);
-      double p = bi == bj ? p_in : p_out;
-      if (next >= 0.0 && bj == (bi + 1) % blocks) p = next;
-      if (rng.uniform() < p) {
-        t.push_back({i, j, 1.0});
-        if (!directed) t.push_back({j, i, 1.0});
-      }
-    }
-  return Csr::from_triplets(n, n, std::move(t));
-}
-
-std::vector<int> blocks_of(Index n, int blocks) {
-  std::vector<int> truth(static_cast<size_t>(n));
-  for (Index i = 0; i < n; ++i) truth[static_cast<size_t>(i)] = static_cast<int>(i % blocks);
-  return truth;
-}
-
-int increases(const std::vector<double>& trace) {
-  int count = 0;
-  for (size_t i = 1; i < trace.size(); ++i)
-    if (trace[i] > trace[i - 1] * (1 + 1e-12)) ++count;
-  return count;
-}
-
-}  // namespace
+using test::blocks_of;
+using test::increases;
+using test::sbm;
 
 BOOST_AUTO_TEST_CASE(objectives_equal_dense_computation) {
   for (bool directed : {false, true}) {

@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -29,6 +30,7 @@
 #include "dnmf/metrics/graph_metrics.hpp"
 #include "dnmf/metrics/metrics.hpp"
 #include "dnmf/models/danmf.hpp"
+#include "dnmf/models/deep_graph_nmf.hpp"
 #include "dnmf/models/dn2mfgl.hpp"
 #include "dnmf/models/graph_nmf.hpp"
 #include "dnmf/models/nmf.hpp"
@@ -651,25 +653,67 @@ int cmd_knn(const std::vector<std::string>& argv) {
   return 0;
 }
 
+/// Comma-separated finite numbers, e.g. "10,5,0.1".
+std::vector<double> parse_doubles(const std::string& flag, const std::string& text) {
+  std::vector<double> values;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size() || !std::isfinite(v))
+      throw UsageError(flag + " expects finite numbers separated by commas, got '" + text + "'");
+    values.push_back(v);
+  }
+  return values;
+}
+
+/// Hidden layer sizes for the deep graph models: --layers lists r₁, …, r_{p−1}; k is
+/// appended as the last layer. Default: 256, 64 (those above k and at most n/2 kept).
+std::vector<int> graph_layers(const Args& args, int k, dnmf::Index n) {
+  std::vector<int> layers;
+  if (const auto text = args.get("--layers")) {
+    layers = parse_layers(*text);
+  } else {
+    for (int r : {256, 64})
+      if (r > k && r <= n / 2) layers.push_back(r);
+  }
+  layers.push_back(k);
+  return layers;
+}
+
 int cmd_graph_cluster(const std::vector<std::string>& argv) {
-  Args args("graph cluster",
-            {
-                {"--clusters", "-k", "K", "number of clusters (required)"},
-                {"--model", "", "NAME", "symnmf | asymnmf (default: symnmf undirected, asymnmf --directed)"},
-                {"--directed", "", "", "read the edges as directed (default undirected)"},
-                {"--one-based", "", "", "node ids start at 1 (default 0)"},
-                {"--iter", "", "N", "maximum iterations (default 500)"},
-                {"--tol", "", "T",
-                 "stop when the relative objective decrease is below T (default 1e-6; 0 = never)"},
-                {"--exponent", "", "G", "exponent of the H rule (default 1/3 symnmf, 1/4 asymnmf)"},
-                {"--seed", "", "S", "seed of the random start (default 0)"},
-                {"--labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI"},
-                {"--out", "-o", "LABELS", "write the predicted labels here (one per line)"},
-                {"--threads", "", "T", "OpenMP threads (default: all cores)"},
-                {"--json", "", "", "print one JSON summary object on stdout"},
-                {"--quiet", "-q", "", "no progress on stderr"},
-            },
-            {"EDGES"});
+  Args args(
+      "graph cluster",
+      {
+          {"--clusters", "-k", "K", "number of clusters (required)"},
+          {"--model", "", "NAME",
+           "symnmf | asymnmf | deep-symnmf | dasnmf (default: symnmf undirected, asymnmf --directed)"},
+          {"--directed", "", "", "read the edges as directed (default undirected)"},
+          {"--one-based", "", "", "node ids start at 1 (default 0)"},
+          {"--layers", "", "R1,R2,...",
+           "deep models: hidden layer sizes, k is appended (default 256,64, sizes > k and <= n/2 kept)"},
+          {"--eta", "", "E", "dasnmf: weight of the second-order proximity, A_S = A + E*S (default 0.2)"},
+          {"--lambda", "", "L", "dasnmf: weight of the PageRank smoothness term (default 0.01)"},
+          {"--regulariser", "", "FORM",
+           "dasnmf: exact (sum C_ij |psi_i - psi_j|^2, default) | paper (eq. 21; unbounded on digraphs)"},
+          {"--second-order-top", "", "T",
+           "dasnmf: keep the T largest entries per row of S (default 50; 0 = all)"},
+          {"--mu", "", "M1,M2,...", "deep-symnmf: weights mu_l of W_l ~ (H_l...H_1)^T (default all 1)"},
+          {"--pretrain-iter", "", "N", "deep models: pre-training iterations per layer (default 100)"},
+          {"--iter", "", "N", "maximum (fine-tuning) iterations (default 500)"},
+          {"--tol", "", "T",
+           "stop when the relative objective decrease is below T (default 1e-6; 0 = never)"},
+          {"--exponent", "", "G", "exponent of the H rule (default 1/3 symnmf, 1/4 asymnmf and dasnmf)"},
+          {"--assign", "", "HOW", "argmax (of the membership rows, default) | kmeans (on the memberships)"},
+          {"--seed", "", "S", "seed of the random start (default 0)"},
+          {"--labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI"},
+          {"--out", "-o", "LABELS", "write the predicted labels here (one per line)"},
+          {"--threads", "", "T", "OpenMP threads (default: all cores)"},
+          {"--json", "", "", "print one JSON summary object on stdout"},
+          {"--quiet", "-q", "", "no progress on stderr"},
+      },
+      {"EDGES"});
   args.parse(argv);
   if (args.help_requested()) {
     std::cout << args.usage();
@@ -681,44 +725,138 @@ int cmd_graph_cluster(const std::vector<std::string>& argv) {
   eo.directed = args.has("--directed");
   eo.one_based = args.has("--one-based");
   const std::string model = args.get("--model", eo.directed ? "asymnmf" : "symnmf");
-  if (model != "symnmf" && model != "asymnmf")
-    throw UsageError("unknown --model '" + model + "' (available: symnmf, asymnmf)");
-  if (model == "symnmf" && eo.directed)
-    throw UsageError("symnmf factorises undirected graphs; use --model asymnmf for --directed input");
-  dnmf::GraphNmfOptions o;
-  o.rank = static_cast<int>(args.get_int("--clusters", 0, 1, 1 << 30));
-  o.max_iterations = static_cast<int>(args.get_int("--iter", o.max_iterations, 0, 100000000));
-  o.tolerance = args.get_double("--tol", o.tolerance);
-  o.exponent = args.get_double("--exponent", o.exponent);
-  o.seed = args.get_seed("--seed", 0);
+  const bool deep = model == "deep-symnmf" || model == "dasnmf";
+  if (model != "symnmf" && model != "asymnmf" && !deep)
+    throw UsageError("unknown --model '" + model + "' (available: symnmf, asymnmf, deep-symnmf, dasnmf)");
+  if ((model == "symnmf" || model == "deep-symnmf") && eo.directed)
+    throw UsageError(model +
+                     " factorises undirected graphs; use --model asymnmf or dasnmf for --directed input");
+  for (const char* flag : {"--eta", "--lambda", "--regulariser", "--second-order-top"})
+    if (args.has(flag) && model != "dasnmf") throw UsageError(std::string(flag) + " is a dasnmf option");
+  if (args.has("--mu") && model != "deep-symnmf") throw UsageError("--mu is a deep-symnmf option");
+  if (!deep && (args.has("--layers") || args.has("--pretrain-iter")))
+    throw UsageError("--layers and --pretrain-iter are for the deep models (deep-symnmf, dasnmf)");
+  const std::string assign = args.get("--assign", "argmax");
+  if (assign != "argmax" && assign != "kmeans") throw UsageError("--assign must be argmax or kmeans");
+  const int k = static_cast<int>(args.get_int("--clusters", 0, 1, 1 << 30));
+  const int iterations = static_cast<int>(args.get_int("--iter", 500, 0, 100000000));
+  const int pretrain = static_cast<int>(args.get_int("--pretrain-iter", 100, 0, 100000000));
+  const double tolerance = args.get_double("--tol", 1e-6);
+  const double exponent = args.get_double("--exponent", model == "dasnmf" ? 0.25 : 0.0);
+  const std::uint64_t seed = args.get_seed("--seed", 0);
   const std::string path = args.positional()[0];
   const auto start = std::chrono::steady_clock::now();
   const dnmf::Csr A = dnmf::io::read_edge_list(path, eo);
-  o.validate(A.rows());
+  if (k > A.rows())
+    throw UsageError("k = " + std::to_string(k) +
+                     " exceeds the number of nodes n = " + std::to_string(A.rows()));
   std::vector<int> truth;
   if (const auto t = args.get("--labels")) truth = read_truth(*t, A.rows());
   ProgressPrinter printer(args.has("--quiet"));
   printer.note("graph: " + path + " (" + std::to_string(A.rows()) + " nodes, " +
                std::to_string(eo.directed ? A.nnz() : A.nnz() / 2) +
                (eo.directed ? " directed" : " undirected") + " edges), " + model +
-               " k = " + std::to_string(o.rank));
-  const dnmf::GraphNmfResult r = model == "symnmf" ? dnmf::fit_symnmf(A, o, printer.callback())
-                                                   : dnmf::fit_asymnmf(A, o, printer.callback());
+               " k = " + std::to_string(k));
+
+  dnmf::Dense memberships;
+  std::vector<int> labels;
+  int fit_iterations = 0;
+  dnmf::Status status = dnmf::Status::not_run;
+  double objective = NAN, fit_seconds = 0.0;
+  std::ostringstream extra;  // model-specific JSON fields
+  if (!deep) {
+    dnmf::GraphNmfOptions o;
+    o.rank = k;
+    o.max_iterations = iterations;
+    o.tolerance = tolerance;
+    o.exponent = exponent;
+    o.seed = seed;
+    o.validate(A.rows());
+    dnmf::GraphNmfResult r = model == "symnmf" ? dnmf::fit_symnmf(A, o, printer.callback())
+                                               : dnmf::fit_asymnmf(A, o, printer.callback());
+    memberships = std::move(r.H);
+    labels = std::move(r.labels);
+    fit_iterations = r.iterations;
+    status = r.status;
+    objective = r.objective.empty() ? NAN : r.objective.back();
+    fit_seconds = r.seconds;
+  } else if (model == "dasnmf") {
+    dnmf::DasnmfOptions o;
+    o.layers = graph_layers(args, k, A.rows());
+    o.eta = args.get_double("--eta", o.eta);
+    o.lambda = args.get_double("--lambda", o.lambda);
+    const std::string form = args.get("--regulariser", "exact");
+    if (form == "paper") {
+      o.regulariser = dnmf::DasnmfRegulariser::paper;
+      if (eo.directed)
+        std::cerr << "dnmf: warning: the paper's regulariser 2tr(Psi^T D Psi) - 2tr(Psi^T C Psi) is not a "
+                     "Laplacian form on directed graphs and is unbounded below for large --lambda\n";
+    } else if (form != "exact") {
+      throw UsageError("--regulariser must be exact or paper");
+    }
+    o.second_order_top = static_cast<int>(args.get_int("--second-order-top", o.second_order_top, 0, 1 << 30));
+    o.pretrain_iterations = pretrain;
+    o.max_iterations = iterations;
+    o.tolerance = tolerance;
+    o.exponent = exponent;
+    o.seed = seed;
+    o.validate(A.rows());
+    dnmf::DasnmfResult r = dnmf::fit_dasnmf(A, o, printer.callback());
+    memberships = std::move(r.Psi);
+    labels = std::move(r.labels);
+    fit_iterations = r.iterations;
+    status = r.status;
+    objective = r.objective.empty() ? NAN : r.objective.back();
+    fit_seconds = r.seconds;
+    extra << ", \"layers\": [" << join_layers(o.layers, ", ") << "], \"eta\": " << json_number(o.eta)
+          << ", \"lambda\": " << json_number(o.lambda) << ", \"regulariser\": " << json_string(form)
+          << ", \"second_order_entries\": " << r.second_order_entries
+          << ", \"pagerank_iterations\": " << r.pagerank_iterations
+          << ", \"setup_seconds\": " << json_number(r.setup_seconds)
+          << ", \"pretrain_seconds\": " << json_number(r.pretrain_seconds);
+    printer.note("dasnmf layers " + join_layers(o.layers, "-") + ", nnz(S) " +
+                 std::to_string(r.second_order_entries) + ", setup " + std::to_string(r.setup_seconds) +
+                 " s, pre-training " + std::to_string(r.pretrain_seconds) + " s");
+  } else {
+    dnmf::DsnmfOptions o;
+    o.layers = graph_layers(args, k, A.rows());
+    if (const auto mu = args.get("--mu")) o.mu = parse_doubles("--mu", *mu);
+    o.pretrain_iterations = pretrain;
+    o.max_iterations = iterations;
+    o.tolerance = tolerance;
+    o.seed = seed;
+    o.validate(A.rows());
+    dnmf::DsnmfResult r = dnmf::fit_dsnmf(A, o, printer.callback());
+    memberships = std::move(r.W.back());
+    labels = std::move(r.labels);
+    fit_iterations = r.iterations;
+    status = r.status;
+    objective = r.objective.empty() ? NAN : r.objective.back();
+    fit_seconds = r.seconds;
+    extra << ", \"layers\": [" << join_layers(o.layers, ", ")
+          << "], \"pretrain_seconds\": " << json_number(r.pretrain_seconds);
+  }
+  if (assign == "kmeans" && memberships.rows() == A.rows()) {
+    dnmf::KMeansOptions km;
+    km.n_clusters = k;
+    km.seed = seed;
+    labels = dnmf::kmeans(memberships, km).labels;
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (const auto out = args.get("--out")) dnmf::io::write_labels(*out, r.labels);
-  const double q = dnmf::modularity(A, r.labels), phi = dnmf::mean_conductance(A, r.labels);
+  if (const auto out = args.get("--out")) dnmf::io::write_labels(*out, labels);
+  const double q = dnmf::modularity(A, labels), phi = dnmf::mean_conductance(A, labels);
   dnmf::Evaluation eval;
-  if (!truth.empty()) eval = dnmf::evaluate(truth, r.labels);
-  const double objective = r.objective.empty() ? NAN : r.objective.back();
+  if (!truth.empty()) eval = dnmf::evaluate(truth, labels);
   if (args.has("--json")) {
     std::cout << "{\"model\": " << json_string(model) << ", \"graph\": " << json_string(path)
               << ", \"nodes\": " << A.rows() << ", \"stored_entries\": " << A.nnz()
-              << ", \"directed\": " << (eo.directed ? "true" : "false") << ", \"k\": " << o.rank
-              << ", \"iterations\": " << r.iterations
-              << ", \"status\": " << json_string(dnmf::to_string(r.status))
-              << ", \"objective\": " << json_number(objective) << ", \"modularity\": " << json_number(q)
-              << ", \"mean_conductance\": " << json_number(phi) << ", \"seconds\": " << json_number(seconds)
-              << ", \"fit_seconds\": " << json_number(r.seconds);
+              << ", \"directed\": " << (eo.directed ? "true" : "false") << ", \"k\": " << k
+              << ", \"assign\": " << json_string(assign) << ", \"iterations\": " << fit_iterations
+              << ", \"status\": " << json_string(dnmf::to_string(status))
+              << ", \"objective\": " << json_number(objective) << extra.str()
+              << ", \"modularity\": " << json_number(q) << ", \"mean_conductance\": " << json_number(phi)
+              << ", \"seconds\": " << json_number(seconds)
+              << ", \"fit_seconds\": " << json_number(fit_seconds);
     if (!truth.empty())
       std::cout << ", \"acc\": " << json_number(eval.acc) << ", \"nmi\": " << json_number(eval.nmi)
                 << ", \"ari\": " << json_number(eval.ari);
@@ -727,7 +865,7 @@ int cmd_graph_cluster(const std::vector<std::string>& argv) {
   }
   char line[256];
   std::snprintf(line, sizeof line, "%s: %d iterations (%s), objective %.6e, %.2fs\n", model.c_str(),
-                r.iterations, dnmf::to_string(r.status), objective, seconds);
+                fit_iterations, dnmf::to_string(status), objective, seconds);
   std::cout << line;
   std::snprintf(line, sizeof line, "%smodularity %.4f  mean conductance %.4f\n",
                 eo.directed ? "directed " : "", q, phi);

@@ -8,11 +8,10 @@
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
 #include "dnmf/linalg/products.hpp"
+#include "dnmf/models/fit_loop.hpp"
 #include "dnmf/models/mu.hpp"
 
 namespace dnmf {
-
-using Clock = std::chrono::steady_clock;
 
 void GraphNmfOptions::validate(Index n) const {
   if (rank < 1 || rank > n)
@@ -39,44 +38,6 @@ double mean_entry(const Csr& A) {
   const double sum = std::accumulate(A.values().begin(), A.values().end(), 0.0);
   return n > 0 ? sum / (n * n) : 0.0;
 }
-
-/// Iteration bookkeeping shared by both models: records f, reports progress, decides
-/// whether to stop. Returns true to continue.
-class Loop {
- public:
-  Loop(GraphNmfResult& r, const GraphNmfOptions& o, const Progress& p, const char* stage)
-      : r_(r), o_(o), p_(p), stage_(stage), start_(Clock::now()) {
-    r_.status = Status::max_iterations;
-  }
-  bool record(int it, double f) {
-    if (!std::isfinite(f))
-      throw NumericalError("objective is NaN/Inf after iteration " + std::to_string(it) + " (" + stage_ +
-                           ")");
-    r_.objective.push_back(f);
-    r_.iterations = it;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    if (p_ && !p_({stage_, it, o_.max_iterations, f, elapsed})) {
-      r_.status = Status::stopped_by_callback;
-      return false;
-    }
-    const bool small = it > 1 && o_.tolerance > 0.0 && previous_ - f <= o_.tolerance * std::abs(previous_);
-    previous_ = f;
-    if (small || f == 0.0) {
-      r_.status = Status::converged;
-      return false;
-    }
-    return true;
-  }
-  void finish() { r_.seconds = std::chrono::duration<double>(Clock::now() - start_).count(); }
-
- private:
-  GraphNmfResult& r_;
-  const GraphNmfOptions& o_;
-  const Progress& p_;
-  std::string stage_;
-  Clock::time_point start_;
-  double previous_ = 0.0;
-};
 
 }  // namespace
 
@@ -119,7 +80,8 @@ GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Pr
   Rng rng(options.seed);
   Dense H = rng.uniform_matrix(n, k, 2.0 * std::sqrt(std::max(mean_entry(A), 1e-300) / k));
   GraphNmfResult r;
-  Loop loop(r, options, progress, "symnmf");
+  detail::FitLoop loop(r.objective, r.iterations, r.status, options.max_iterations, options.tolerance,
+                       progress, "symnmf");
   const double a2 = A.squared_norm();
   Dense AH, G, denominator, next;
   csr_times_dense(A, H, AH);
@@ -136,22 +98,22 @@ GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Pr
     const double f = std::max(0.0, a2 - 2.0 * (H.array() * AH.array()).sum() + G.squaredNorm());
     if (!loop.record(it, f)) break;
   }
-  loop.finish();
+  r.seconds = loop.elapsed();
   r.labels = argmax_rows(H);
   r.H = std::move(H);
   return r;
 }
 
-GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress) {
+std::vector<AsnmfStart> asymnmf_starts(const Csr& A, const GraphNmfOptions& options) {
   require_square(A, "asymnmf");
   options.validate(A.rows());
   const Index n = A.rows(), k = options.rank;
   // The rules only rescale entries, so the start decides which block structure W can
   // express: from W ≈ I (+ noise) the fit finds assortative blocks, from a uniform W it
   // also finds blocks linked only across (A ≈ HWHᵀ with W a cyclic pattern), and each
-  // start fails on the other kind (measured on planted 4-block graphs). Both are run
-  // from the same H; the factorisation with the lower objective is kept.
-  // E[(HWHᵀ)_ij] ≈ mean(A) for H uniform in [0, s) and W's mean entry w̄: k² (s/2)² w̄.
+  // start fails on the other kind (measured on planted 4-block graphs). Both start from
+  // the same H. E[(HWHᵀ)_ij] ≈ mean(A) for H uniform in [0, s) and W's mean entry w̄:
+  // k² (s/2)² w̄.
   Rng rng(options.seed);
   const Dense H0 = rng.uniform_matrix(n, k, 1.0);
   Dense W_random = rng.uniform_matrix(k, k, 1.0);
@@ -161,8 +123,14 @@ GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, const P
     const double s = 2.0 * std::sqrt(std::max(mean_entry(A), 1e-300) / std::max(W.mean(), 1e-300)) / k;
     return Dense(s * H0);
   };
-  GraphNmfResult a = fit_asymnmf(A, options, scaled(W_diagonal), W_diagonal, progress);
-  GraphNmfResult b = fit_asymnmf(A, options, scaled(W_random), W_random, progress);
+  return {{scaled(W_diagonal), W_diagonal}, {scaled(W_random), W_random}};
+}
+
+GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress) {
+  // Both starts are run; the factorisation with the lower objective is kept.
+  std::vector<AsnmfStart> starts = asymnmf_starts(A, options);
+  GraphNmfResult a = fit_asymnmf(A, options, std::move(starts[0].H), std::move(starts[0].W), progress);
+  GraphNmfResult b = fit_asymnmf(A, options, std::move(starts[1].H), std::move(starts[1].W), progress);
   const double fa = a.objective.empty() ? 0.0 : a.objective.back();
   const double fb = b.objective.empty() ? 0.0 : b.objective.back();
   return fb < fa ? b : a;
@@ -179,7 +147,8 @@ GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H
   const bool symmetric = A.is_symmetric();
   const Csr At = symmetric ? Csr() : A.transpose();
   GraphNmfResult r;
-  Loop loop(r, options, progress, "asymnmf");
+  detail::FitLoop loop(r.objective, r.iterations, r.status, options.max_iterations, options.tolerance,
+                       progress, "asymnmf");
   const double a2 = A.squared_norm();
   Dense AH, AtH, G, numerator, denominator, next;
   csr_times_dense(A, H, AH);
@@ -207,7 +176,7 @@ GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H
         std::max(0.0, a2 - 2.0 * (W.array() * HtAH.array()).sum() + (W.array() * (G * W * G).array()).sum());
     if (!loop.record(it, f)) break;
   }
-  loop.finish();
+  r.seconds = loop.elapsed();
   r.labels = argmax_rows(H);
   r.H = std::move(H);
   r.W = std::move(W);

@@ -47,6 +47,13 @@ GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Pr
 /// on the other kind of structure.
 GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress = {});
 
+/// The two seeded starts fit_asymnmf runs: {H₀, W ≈ I + noise} and {H₀, uniform W},
+/// H₀ uniform and scaled so that mean(HWHᵀ) ≈ mean(A).
+struct AsnmfStart {
+  Dense H, W;
+};
+std::vector<AsnmfStart> asymnmf_starts(const Csr& A, const GraphNmfOptions& options);
+
 /// Same, from given starting factors (H n×k ≥ 0, W k×k ≥ 0); for pre-training and tests.
 GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H, Dense W,
                            const Progress& progress = {});

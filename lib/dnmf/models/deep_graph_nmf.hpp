@@ -1,0 +1,143 @@
+// Deep graph factorisations (MODELS.md §5.3–5.4, decisions §9.8–9.9):
+//  - DAsNMF, deep asymmetric NMF for (directed) graphs,
+//      min ‖A_S − Ψ W Ψᵀ‖² + λ·R(Ψ),  Ψ = H₁H₂⋯H_p ≥ 0 (n×k),  W ≥ 0 (k×k),
+//    with A_S = A + ηS (S the asymmetric-cosine second-order proximity) and the
+//    PageRank-weighted smoothness R(Ψ) = Σ_ij C_ij ‖ψ_i − ψ_j‖², C = diag(c)·pattern(A);
+//  - DSNMF, deep symmetric NMF for undirected graphs: a layer-centric deep NMF in
+//    which every layer is a penalised (W_l ≈ (H_l⋯H₁)ᵀ) symmetric NMF.
+// Neither model forms Ψ W Ψᵀ, W₁H₁ or any other n×n dense matrix: values and updates
+// use SpMMs with the sparse graph and Grams of thin n×r factors.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "dnmf/core/csr.hpp"
+#include "dnmf/core/progress.hpp"
+#include "dnmf/core/types.hpp"
+#include "dnmf/graph/pagerank.hpp"
+
+namespace dnmf {
+
+// ---------------------------------------------------------------------------------
+// DAsNMF
+
+/// The smoothness regulariser of DAsNMF.
+enum class DasnmfRegulariser {
+  /// λ[tr(Ψᵀ(D_out + D_in)Ψ) − 2tr(ΨᵀCΨ)] = λ Σ_ij C_ij‖ψ_i − ψ_j‖² ≥ 0 (default, §9.8).
+  exact,
+  /// The paper's eq. (21), λ[2tr(ΨᵀD_outΨ) − 2tr(ΨᵀCΨ)]: equal to `exact` only when C
+  /// is symmetric; unbounded below on directed graphs for large λ (MODELS.md §5.4).
+  paper,
+};
+
+struct DasnmfOptions {
+  std::vector<int> layers;  ///< r₁ > … > r_p = k (the last entry is the cluster count)
+  double eta = 0.2;         ///< η of A_S = A + ηS (0 = no second-order term)
+  double lambda = 1e-2;     ///< λ of the PageRank regulariser (0 = none)
+  DasnmfRegulariser regulariser = DasnmfRegulariser::exact;
+  int second_order_top = 50;      ///< keep the largest entries of each row of S (0 = all)
+  PageRankOptions pagerank;       ///< damping 0.85, L1 tolerance 1e-10 (§9.8)
+  int pretrain_iterations = 100;  ///< shallow AsNMF per layer
+  int max_iterations = 500;       ///< fine-tuning sweeps (each: H₁…H_p, then W)
+  double tolerance = 1e-6;        ///< relative decrease below which fine-tuning stops (0 = never)
+  double exponent = 0.25;         ///< γ of the H rules (§8: 1 is not monotone)
+  double epsilon = 1e-10;         ///< δ guarding every division (§0.2)
+  std::uint64_t seed = 0;         ///< seeded uniform starts of the pre-training
+  void validate(Index n) const;   ///< throws InvalidOption naming the field
+};
+
+/// The fixed inputs of the fine-tuning objective, built once from A (O(nnz(A) + nnz(S))
+/// memory): A_S and its transpose, pattern(A) and its transpose, the PageRank scores c
+/// and the diagonal of the regulariser (D_out + D_in, or 2D_out for the paper's form).
+struct DasnmfProblem {
+  Csr AS, ASt;                   ///< A_S = A + ηS and A_Sᵀ (ASt empty when A_S is symmetric)
+  Csr B, Bt;                     ///< pattern(A) and its transpose
+  Vector c;                      ///< PageRank scores (sum 1)
+  Vector degree;                 ///< diagonal of D_out + D_in (exact) or 2·D_out (paper)
+  double as_squared_norm = 0.0;  ///< ‖A_S‖²
+  double lambda = 0.0;
+  Index second_order_entries = 0;  ///< nnz(S)
+  int pagerank_iterations = 0;
+  static DasnmfProblem build(const Csr& A, const DasnmfOptions& options);
+};
+
+/// Objective value ‖A_S − ΨWΨᵀ‖² + λR(Ψ) from the factors (Ψ = H₁⋯H_p), by
+///   ‖A_S‖² − 2⟨W, Ψᵀ(A_SΨ)⟩ + ⟨W, GWG⟩ + λ[Σ_i degree_i‖ψ_i‖² − 2⟨Ψ, diag(c)BΨ⟩],  G = ΨᵀΨ.
+/// O(nnz(A_S)·k + n·k² + n·Σ r_i r_{i+1}).
+double dasnmf_objective(const DasnmfProblem& problem, const std::vector<Dense>& H, const Dense& W);
+
+/// The two parts of the H_{layer+1} rule (0-based layer): ∇_{H} f = 2(denominator − numerator)
+/// for the exact regulariser (for the paper's form the numerator is unchanged and the
+/// denominator uses 2·D_out). For tests and diagnostics; the fit reuses its products.
+void dasnmf_gradient_parts(const DasnmfProblem& problem, const std::vector<Dense>& H, const Dense& W,
+                           size_t layer, Dense& numerator, Dense& denominator);
+
+struct DasnmfResult {
+  std::vector<Dense> H;           ///< H₁ (n×r₁), H_i (r_{i−1}×r_i)
+  Dense W;                        ///< W_p, k×k
+  Dense Psi;                      ///< Ψ = H₁⋯H_p, n×k memberships
+  std::vector<int> labels;        ///< argmax over the rows of Ψ
+  std::vector<double> objective;  ///< value after each fine-tuning sweep
+  int iterations = 0;             ///< fine-tuning sweeps run
+  Status status = Status::not_run;
+  Index second_order_entries = 0;  ///< nnz(S)
+  int pagerank_iterations = 0;
+  double setup_seconds = 0.0;  ///< S, A_S, PageRank
+  double pretrain_seconds = 0.0;
+  double seconds = 0.0;  ///< total
+};
+
+/// Full DAsNMF: inputs (S, A_S, PageRank), layer-wise shallow-AsNMF pre-training
+/// ((W₁,H₁) = AsNMF(A_S, r₁), (W_i,H_i) = AsNMF(W_{i−1}, r_i)), then fine-tuning with
+/// the fourth-root H_i rule and the W rule of §5.4 (A_S everywhere). A must be square
+/// and ≥ 0 (A_ij ≠ 0: edge i→j). Cost per sweep O(p·nnz(A_S)·k + n·r₁·k + n·k²).
+DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progress& progress = {});
+
+/// Fine-tuning only, from given factors (for tests): H.size() = p ≥ 1, shapes as above.
+DasnmfResult fit_dasnmf(const DasnmfProblem& problem, const DasnmfOptions& options, std::vector<Dense> H,
+                        Dense W, const Progress& progress = {});
+
+// ---------------------------------------------------------------------------------
+// DSNMF
+
+struct DsnmfOptions {
+  std::vector<int> layers;        ///< r₁ > … > r_L = k
+  std::vector<double> mu;         ///< μ_l per layer (empty = all 1)
+  std::vector<double> lambda;     ///< λ_l weighting layer l+1 (size L−1; empty = all 1)
+  int pretrain_iterations = 100;  ///< SymNMF of layer 1, NMF of the deeper layers
+  int max_iterations = 500;       ///< sweeps (each: W₁, H₁, …, W_L, H_L)
+  double tolerance = 1e-6;
+  double epsilon = 1e-10;
+  std::uint64_t seed = 0;
+  void validate(Index n) const;
+};
+
+/// Objective ½[‖X − W₁H₁‖² + μ₁‖W₁ − H₁ᵀ‖² + Σ_{l≥2} λ_{l−1}(‖W_{l−1} − W_lH_l‖² + μ_l‖W_l − P_lᵀ‖²)],
+/// P_l = H_l⋯H₁ (r_l×n); W_l is n×r_l, H_l is r_l×r_{l−1} (r₀ = n). ‖X − W₁H₁‖² by
+/// ‖X‖² − 2⟨XW₁, H₁ᵀ⟩ + ⟨W₁ᵀW₁, H₁H₁ᵀ⟩. O(nnz(X)·r₁ + n·Σ r_l²).
+double dsnmf_objective(const Csr& X, const DsnmfOptions& options, const std::vector<Dense>& W,
+                       const std::vector<Dense>& H);
+
+struct DsnmfResult {
+  std::vector<Dense> W;     ///< W_l, n×r_l
+  std::vector<Dense> H;     ///< H_l, r_l×r_{l−1}
+  std::vector<int> labels;  ///< argmax over the rows of W_L
+  std::vector<double> objective;
+  int iterations = 0;
+  Status status = Status::not_run;
+  double pretrain_seconds = 0.0;
+  double seconds = 0.0;
+};
+
+/// Full DSNMF on a symmetric adjacency X: pre-training W₁ = H₁ᵀ = SymNMF(X, r₁), then
+/// (W_l, H_l) = NMF(W_{l−1}, r_l); fine-tuning by the derived multiplicative rules of
+/// MODELS.md §5.3 (category (a): exponent 1, monotone). Cost per sweep
+/// O(nnz(X)·r₁ + n·(Σ_l r_l)²).
+DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, const Progress& progress = {});
+
+/// Fine-tuning only, from given factors (for tests).
+DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, std::vector<Dense> W, std::vector<Dense> H,
+                      const Progress& progress = {});
+
+}  // namespace dnmf

@@ -1,0 +1,77 @@
+// Iteration bookkeeping shared by the graph models (internal header, not installed):
+// records the objective after each iteration, reports progress, checks finiteness and
+// decides whether to stop on the relative-decrease tolerance.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/core/progress.hpp"
+
+namespace dnmf::detail {
+
+class FitLoop {
+ public:
+  using Clock = std::chrono::steady_clock;
+  FitLoop(std::vector<double>& objective, int& iterations, Status& status, int max_iterations,
+          double tolerance, const Progress& progress, std::string stage)
+      : objective_(objective),
+        iterations_(iterations),
+        status_(status),
+        max_iterations_(max_iterations),
+        tolerance_(tolerance),
+        progress_(progress),
+        stage_(std::move(stage)),
+        start_(Clock::now()) {
+    status_ = Status::max_iterations;
+  }
+
+  /// Records f after iteration `it`; returns false when the fit should stop.
+  bool record(int it, double f) {
+    if (!std::isfinite(f))
+      throw NumericalError("objective is NaN/Inf after iteration " + std::to_string(it) + " (" + stage_ +
+                           ")");
+    objective_.push_back(f);
+    iterations_ = it;
+    if (progress_ && !progress_({stage_, it, max_iterations_, f, elapsed()})) {
+      status_ = Status::stopped_by_callback;
+      return false;
+    }
+    const bool small = it > 1 && tolerance_ > 0.0 && previous_ - f <= tolerance_ * std::abs(previous_);
+    previous_ = f;
+    if (small || f == 0.0) {
+      status_ = Status::converged;
+      return false;
+    }
+    return true;
+  }
+
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+ private:
+  std::vector<double>& objective_;
+  int& iterations_;
+  Status& status_;
+  int max_iterations_;
+  double tolerance_;
+  const Progress& progress_;
+  std::string stage_;
+  Clock::time_point start_;
+  double previous_ = 0.0;
+};
+
+/// Wraps a progress callback so that the fits it is handed to report under `stage`.
+inline Progress renamed(const Progress& progress, std::string stage) {
+  if (!progress) return {};
+  return [&progress, stage = std::move(stage)](const IterationInfo& info) {
+    IterationInfo copy = info;
+    copy.stage = stage;
+    return progress(copy);
+  };
+}
+
+}  // namespace dnmf::detail

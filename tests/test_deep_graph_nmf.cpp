@@ -1,0 +1,271 @@
+// Deep graph factorisations (DAsNMF, DSNMF; MODELS.md §5.3–5.4): objective values against
+// naive dense maths (A_S, C, D formed explicitly), gradient parts against central finite
+// differences, monotone fine-tuning where §8 says the rules are monotone, planted
+// partitions (undirected, directed, and blocks that differ only by edge direction),
+// determinism and refusals.
+#define BOOST_TEST_MODULE deep_graph_nmf
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "dnmf/core/csr.hpp"
+#include "dnmf/core/error.hpp"
+#include "dnmf/core/rng.hpp"
+#include "dnmf/metrics/metrics.hpp"
+#include "dnmf/models/deep_graph_nmf.hpp"
+
+#include "graph_helpers.hpp"
+#include "helpers.hpp"
+
+using dnmf::Csr;
+using dnmf::Dense;
+using dnmf::Index;
+using test::blocks_of;
+using test::increases;
+using test::rel_err;
+using test::sbm;
+
+namespace {
+
+std::vector<Dense> random_chain(Index n, const std::vector<int>& layers, std::uint64_t seed) {
+  dnmf::Rng rng(seed);
+  std::vector<Dense> H;
+  Index previous = n;
+  for (int r : layers) {
+    H.push_back(rng.uniform_matrix(previous, r, 1.0 / std::sqrt(static_cast<double>(previous))));
+    previous = r;
+  }
+  return H;
+}
+
+Dense product(const std::vector<Dense>& H) {
+  Dense P = H[0];
+  for (size_t i = 1; i < H.size(); ++i) P = P * H[i];
+  return P;
+}
+
+/// The DAsNMF objective written the naive way, with dense n×n A_S and C:
+///   ‖A_S − ΨWΨᵀ‖² + λ·(Σ_ij C_ij‖ψ_i − ψ_j‖²   or   2tr(ΨᵀDΨ) − tr(ΨᵀCΨ) − tr(ΨᵀCᵀΨ)).
+double dense_dasnmf(const dnmf::DasnmfProblem& p, const Dense& Psi, const Dense& W, bool exact) {
+  const Dense AS = p.AS.to_dense();
+  const Dense C = p.c.asDiagonal() * p.B.to_dense();
+  double f = (AS - Psi * W * Psi.transpose()).squaredNorm();
+  double reg = 0.0;
+  if (exact) {
+    for (Index i = 0; i < C.rows(); ++i)
+      for (Index j = 0; j < C.cols(); ++j) reg += C(i, j) * (Psi.row(i) - Psi.row(j)).squaredNorm();
+  } else {
+    const Dense D = C.rowwise().sum().asDiagonal();
+    reg = 2.0 * (Psi.transpose() * D * Psi).trace() - (Psi.transpose() * C * Psi).trace() -
+          (Psi.transpose() * C.transpose() * Psi).trace();
+  }
+  return f + p.lambda * reg;
+}
+
+dnmf::DasnmfOptions dasnmf_options(std::vector<int> layers, double eta, double lambda) {
+  dnmf::DasnmfOptions o;
+  o.layers = std::move(layers);
+  o.eta = eta;
+  o.lambda = lambda;
+  o.tolerance = 0.0;
+  return o;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(dasnmf_objective_equals_dense_computation) {
+  for (bool directed : {true, false})
+    for (auto reg : {dnmf::DasnmfRegulariser::exact, dnmf::DasnmfRegulariser::paper}) {
+      const Csr A = sbm(30, 3, 0.3, 0.08, directed, 21);
+      auto o = dasnmf_options({10, 4, 3}, 0.3, 0.7);
+      o.regulariser = reg;
+      const auto problem = dnmf::DasnmfProblem::build(A, o);
+      BOOST_TEST(problem.second_order_entries > 0);
+      BOOST_TEST(rel_err(problem.c.sum(), 1.0) < 1e-12);
+      const auto H = random_chain(30, o.layers, 5);
+      const Dense W = dnmf::Rng(6).uniform_matrix(3, 3);
+      const bool exact = reg == dnmf::DasnmfRegulariser::exact;
+      BOOST_TEST_CONTEXT("directed " << directed << ", exact " << exact) {
+        BOOST_TEST(rel_err(dnmf::dasnmf_objective(problem, H, W),
+                           dense_dasnmf(problem, product(H), W, exact)) < 1e-10);
+      }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(dasnmf_gradient_parts_match_finite_differences) {
+  // ∇_{H_i} f = 2(denominator − numerator) for the exact regulariser.
+  const Csr A = sbm(24, 3, 0.35, 0.1, true, 31);
+  const auto o = dasnmf_options({8, 5, 3}, 0.25, 0.5);
+  const auto problem = dnmf::DasnmfProblem::build(A, o);
+  std::vector<Dense> H = random_chain(24, o.layers, 8);
+  const Dense W = dnmf::Rng(9).uniform_matrix(3, 3);
+  for (size_t layer = 0; layer < H.size(); ++layer) {
+    Dense num, den;
+    dnmf::dasnmf_gradient_parts(problem, H, W, layer, num, den);
+    BOOST_TEST((num.array() >= 0).all());
+    BOOST_TEST((den.array() >= 0).all());
+    Dense numeric(H[layer].rows(), H[layer].cols());
+    for (Index i = 0; i < numeric.rows(); ++i)
+      for (Index j = 0; j < numeric.cols(); ++j) {
+        const double h = 1e-6, keep = H[layer](i, j);
+        H[layer](i, j) = keep + h;
+        const double up = dnmf::dasnmf_objective(problem, H, W);
+        H[layer](i, j) = keep - h;
+        const double down = dnmf::dasnmf_objective(problem, H, W);
+        H[layer](i, j) = keep;
+        numeric(i, j) = (up - down) / (2 * h);
+      }
+    BOOST_TEST_CONTEXT("layer " << layer + 1) {
+      BOOST_TEST(rel_err(Dense(2.0 * (den - num)), numeric) < 1e-6);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(dasnmf_fine_tuning_never_increases_the_objective) {
+  // MODELS.md §8: with the exact regulariser (D_out + D_in) the quarter-power H rules
+  // and the W rule never increased the objective for λ up to 1000, and it stays ≥ 0.
+  for (std::uint64_t seed = 1; seed <= 4; ++seed)
+    for (double lambda : {0.0, 1e-2, 1.0, 100.0, 1000.0}) {
+      const Csr A = sbm(60, 4, 0.2, 0.05, true, seed);
+      auto o = dasnmf_options({30, 12, 4}, 0.2, lambda);
+      o.max_iterations = 100;
+      const auto problem = dnmf::DasnmfProblem::build(A, o);
+      const auto r = dnmf::fit_dasnmf(problem, o, random_chain(60, o.layers, seed + 40),
+                                      dnmf::Rng(seed).uniform_matrix(4, 4));
+      BOOST_TEST_CONTEXT("seed " << seed << ", lambda " << lambda) {
+        BOOST_TEST(r.iterations == 100);
+        BOOST_TEST(increases(r.objective) == 0);
+        BOOST_TEST(r.objective.back() >= 0.0);
+        BOOST_TEST(rel_err(r.objective.back(), dnmf::dasnmf_objective(problem, r.H, r.W)) < 1e-10);
+        BOOST_TEST(rel_err(r.Psi, product(r.H)) < 1e-12);
+      }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(dasnmf_recovers_planted_partitions) {
+  const Index n = 200;
+  const std::vector<int> truth = blocks_of(n, 4);
+  auto o = dasnmf_options({16, 4}, 0.2, 1e-2);
+  o.max_iterations = 300;
+  o.tolerance = 1e-7;
+  o.seed = 3;
+  const Csr U = sbm(n, 4, 0.3, 0.02, false, 11);
+  const Csr D = sbm(n, 4, 0.3, 0.02, true, 12);
+  BOOST_TEST(dnmf::evaluate(truth, dnmf::fit_dasnmf(U, o).labels).nmi >= 0.95);
+  const auto d = dnmf::fit_dasnmf(D, o);
+  BOOST_TEST(dnmf::evaluate(truth, d.labels).nmi >= 0.95);
+  BOOST_TEST(increases(d.objective) == 0);
+  // Blocks told apart only by direction: no edges inside a block, block b → block b+1.
+  const Csr C = sbm(n, 4, 0.0, 0.0, true, 13, 0.3);
+  const auto c = dnmf::fit_dasnmf(C, o);
+  BOOST_TEST(dnmf::evaluate(truth, c.labels).nmi >= 0.95);
+  const auto again = dnmf::fit_dasnmf(C, o);
+  BOOST_TEST((again.Psi.array() == c.Psi.array()).all());  // same seed, same bits
+  BOOST_TEST(again.objective == c.objective);
+}
+
+BOOST_AUTO_TEST_CASE(dasnmf_refuses_bad_options) {
+  const Csr A = sbm(20, 2, 0.3, 0.1, true, 1);
+  BOOST_CHECK_THROW(dnmf::fit_dasnmf(A, dasnmf_options({21, 2}, 0.2, 0.1)), dnmf::InvalidOption);  // r₁ > n
+  BOOST_CHECK_THROW(dnmf::fit_dasnmf(A, dasnmf_options({2, 4}, 0.2, 0.1)), dnmf::InvalidOption);   // grows
+  BOOST_CHECK_THROW(dnmf::fit_dasnmf(A, dasnmf_options({}, 0.2, 0.1)), dnmf::InvalidOption);
+  BOOST_CHECK_THROW(dnmf::fit_dasnmf(A, dasnmf_options({4, 2}, -1.0, 0.1)), dnmf::InvalidOption);
+  BOOST_CHECK_THROW(dnmf::fit_dasnmf(A, dasnmf_options({4, 2}, 0.2, NAN)), dnmf::InvalidOption);
+  BOOST_CHECK_THROW(dnmf::fit_dasnmf(Csr::from_dense(Dense::Ones(3, 4)), dasnmf_options({2}, 0.2, 0.1)),
+                    dnmf::InvalidOption);
+}
+
+// ---------------------------------------------------------------------------------
+// DSNMF
+
+namespace {
+
+dnmf::DsnmfOptions dsnmf_options(std::vector<int> layers) {
+  dnmf::DsnmfOptions o;
+  o.layers = std::move(layers);
+  o.tolerance = 0.0;
+  return o;
+}
+
+/// Layer-centric objective of §5.3 with every product formed densely (X n×n).
+double dense_dsnmf(const Dense& X, const dnmf::DsnmfOptions& o, const std::vector<Dense>& W,
+                   const std::vector<Dense>& H) {
+  const size_t L = H.size();
+  auto mu = [&](size_t l) { return o.mu.empty() ? 1.0 : o.mu[l]; };
+  auto lam = [&](size_t l) { return o.lambda.empty() ? 1.0 : o.lambda[l]; };
+  double f = (X - W[0] * H[0]).squaredNorm() + mu(0) * (W[0] - H[0].transpose()).squaredNorm();
+  Dense P = H[0];
+  for (size_t l = 1; l < L; ++l) {
+    P = H[l] * P;
+    f += lam(l - 1) * ((W[l - 1] - W[l] * H[l]).squaredNorm() + mu(l) * (W[l] - P.transpose()).squaredNorm());
+  }
+  return 0.5 * f;
+}
+
+void random_dsnmf_factors(Index n, const std::vector<int>& layers, std::uint64_t seed, std::vector<Dense>& W,
+                          std::vector<Dense>& H) {
+  dnmf::Rng rng(seed);
+  W.clear();
+  H.clear();
+  Index previous = n;
+  for (int r : layers) {
+    W.push_back(rng.uniform_matrix(n, r, 0.5));
+    H.push_back(rng.uniform_matrix(r, previous, 0.5));
+    previous = r;
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(dsnmf_objective_equals_dense_computation) {
+  const Csr X = sbm(40, 3, 0.3, 0.05, false, 17);
+  auto o = dsnmf_options({12, 6, 3});
+  o.mu = {10, 5, 0.1};
+  o.lambda = {0.1, 3};
+  std::vector<Dense> W, H;
+  random_dsnmf_factors(40, o.layers, 2, W, H);
+  BOOST_TEST(rel_err(dnmf::dsnmf_objective(X, o, W, H), dense_dsnmf(X.to_dense(), o, W, H)) < 1e-10);
+}
+
+BOOST_AUTO_TEST_CASE(dsnmf_sweeps_never_increase_the_objective) {
+  // MODELS.md §8: the derived DSNMF rules (all numerators linear, exponent 1) never
+  // increased the objective in 200 sweeps (n = 60, r = (12, 6, 3), 5 seeds, also with
+  // μ = (10, 5, 0.1), λ = (0.1, 3)).
+  for (std::uint64_t seed = 1; seed <= 5; ++seed)
+    for (bool weighted : {false, true}) {
+      const Csr X = sbm(60, 3, 0.3, 0.05, false, seed);
+      auto o = dsnmf_options({12, 6, 3});
+      o.max_iterations = 200;
+      if (weighted) {
+        o.mu = {10, 5, 0.1};
+        o.lambda = {0.1, 3};
+      }
+      std::vector<Dense> W, H;
+      random_dsnmf_factors(60, o.layers, seed + 100, W, H);
+      const auto r = dnmf::fit_dsnmf(X, o, W, H);
+      BOOST_TEST_CONTEXT("seed " << seed << ", weighted " << weighted) {
+        BOOST_TEST(r.iterations == 200);
+        BOOST_TEST(increases(r.objective) == 0);
+        BOOST_TEST(rel_err(r.objective.back(), dense_dsnmf(X.to_dense(), o, r.W, r.H)) < 1e-10);
+      }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(dsnmf_recovers_planted_partition_and_is_deterministic) {
+  const Index n = 200;
+  auto o = dsnmf_options({16, 4});
+  o.max_iterations = 300;
+  o.tolerance = 1e-7;
+  o.seed = 5;
+  const Csr U = sbm(n, 4, 0.3, 0.02, false, 11);
+  const auto r = dnmf::fit_dsnmf(U, o);
+  BOOST_TEST(dnmf::evaluate(blocks_of(n, 4), r.labels).nmi >= 0.95);
+  const auto again = dnmf::fit_dsnmf(U, o);
+  BOOST_TEST(again.objective == r.objective);
+  BOOST_CHECK_THROW(dnmf::fit_dsnmf(sbm(20, 2, 0.3, 0.1, true, 1), dsnmf_options({4, 2})),
+                    dnmf::InvalidOption);
+  auto bad = dsnmf_options({4, 2});
+  bad.lambda = {1, 2};  // one entry too many
+  BOOST_CHECK_THROW(dnmf::fit_dsnmf(U, bad), dnmf::InvalidOption);
+}
