@@ -14,6 +14,7 @@ packages=(
   zlib1g-dev                         # gzip-compressed inputs
 )
 if [ "${DNMF_WITH_FORMAT:-0}" = 1 ]; then packages+=(clang-format); fi
+if [ "${DNMF_WITH_LEIDEN:-0}" = 1 ]; then packages+=(python3-igraph python3-leidenalg); fi
 
 missing=()
 for p in "${packages[@]}"; do
