@@ -86,6 +86,25 @@ BOOST_AUTO_TEST_CASE(pair_product_equals_two_products) {
   BOOST_CHECK_THROW(dnmf::csr_times_dense_pair(s, ba, Dense::Ones(3, 2), oa, ob), dnmf::InvalidOption);
 }
 
+BOOST_AUTO_TEST_CASE(dual_product_equals_two_products) {
+  // Second value array on the same pattern (some entries 0, as DAsNMF's pattern(A)
+  // inside A_S); all panel widths (k = 23: 16 + 4 + 3).
+  const Dense a = random_sparse_dense(40, 30, 0.3, 21);
+  const Csr s = Csr::from_dense(a);
+  dnmf::Rng rng(22);
+  std::vector<double> v2(static_cast<size_t>(s.nnz()));
+  for (double& v : v2) v = rng.uniform() < 0.3 ? 0.0 : rng.uniform();
+  const Csr s2(s.rows(), s.cols(), s.row_ptr(), s.col_idx(), v2);
+  const Dense b = rng.uniform_matrix(30, 23);
+  Dense o1, o2;
+  dnmf::csr_times_dense_dual(s, v2, b, o1, o2);
+  BOOST_TEST(relative_error(o1, a * b) < 1e-10);
+  BOOST_TEST(relative_error(o2, s2.to_dense() * b) < 1e-10);
+  BOOST_TEST((o1 - dnmf::csr_times_dense(s, b)).norm() == 0.0);  // same order of sums
+  BOOST_TEST((o2 - dnmf::csr_times_dense(s2, b)).norm() == 0.0);
+  BOOST_CHECK_THROW(dnmf::csr_times_dense_dual(s, std::vector<double>(3), b, o1, o2), dnmf::InvalidOption);
+}
+
 BOOST_AUTO_TEST_CASE(empty_rows_and_shape_errors) {
   Dense a = Dense::Zero(4, 3);
   a(2, 1) = 2.0;

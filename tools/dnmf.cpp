@@ -741,7 +741,7 @@ int cmd_graph_cluster(const std::vector<std::string>& argv) {
   const int k = static_cast<int>(args.get_int("--clusters", 0, 1, 1 << 30));
   const int iterations = static_cast<int>(args.get_int("--iter", 500, 0, 100000000));
   const int pretrain = static_cast<int>(args.get_int("--pretrain-iter", 100, 0, 100000000));
-  const double tolerance = args.get_double("--tol", 1e-6);
+  const double tolerance = args.get_double("--tol", 1e-4);
   const double exponent = args.get_double("--exponent", model == "dasnmf" ? 0.25 : 0.0);
   const std::uint64_t seed = args.get_seed("--seed", 0);
   const std::string path = args.positional()[0];

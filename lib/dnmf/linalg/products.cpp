@@ -24,12 +24,25 @@ inline double madd(double a, double b, double c) {
 /// acc[0..W) = Σ_p v_p · row_{c_p}(Bt)[j0 .. j0+W) for the stored entries of one CSR row.
 /// The W accumulators stay in registers (W = 16 is four AVX2 vectors), so each stored
 /// entry costs W loads from B and W fused multiply-adds, and no loads or stores of the
-/// output row.
+/// output row. On graphs without locality (random or power-law edges) every stored
+/// entry reads a B row that is not in any cache, and the product is bound by memory
+/// latency: the panel therefore prefetches the rows kAhead entries further on (also
+/// past the end of this CSR row, up to nnz), which keeps several misses in flight.
+constexpr Csr::Offset kAhead = 8;
+
 template <int W>
 inline void row_panel(Csr::Offset begin, Csr::Offset end, const Csr::ColIndex* ci, const double* v,
-                      const double* b, Index ldb, Index j0, double* out) {
+                      const double* b, Index ldb, Index j0, double* out, Csr::Offset nnz) {
   double acc[W] = {};
   for (Csr::Offset p = begin; p < end; ++p) {
+    if constexpr (W >= 4) {
+      if (p + kAhead < nnz) {
+        const double* ahead = b + static_cast<Index>(ci[p + kAhead]) * ldb + j0;
+        __builtin_prefetch(ahead);  // the panel's first and last entries (it may straddle lines)
+        if constexpr (W > 8) __builtin_prefetch(ahead + 8);
+        __builtin_prefetch(ahead + W - 1);
+      }
+    }
     const double vp = v[p];
     const double* row = b + static_cast<Index>(ci[p]) * ldb + j0;
 #pragma GCC unroll 16
@@ -51,6 +64,7 @@ void gather_rows(const Csr& A, const Dense& Bt, Store store) {
   const auto* ci = A.col_idx().data();
   const double* v = A.values().data();
   const double* b = Bt.data();
+  const Csr::Offset nnz = static_cast<Csr::Offset>(A.nnz());
   constexpr Index kChunk = 32;
   const Index chunks = (m + kChunk - 1) / kChunk;
 // Small products are not worth a fork/join (which costs milliseconds on a loaded machine).
@@ -64,12 +78,42 @@ void gather_rows(const Csr& A, const Dense& Bt, Store store) {
         const Index i = first + r;
         double* c = buffer.data() + r * k;
         Index j0 = 0;
-        for (; j0 + 16 <= k; j0 += 16) row_panel<16>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0);
-        for (; j0 + 4 <= k; j0 += 4) row_panel<4>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0);
-        for (; j0 < k; ++j0) row_panel<1>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0);
+        for (; j0 + 16 <= k; j0 += 16) row_panel<16>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0, nnz);
+        for (; j0 + 4 <= k; j0 += 4) row_panel<4>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0, nnz);
+        for (; j0 < k; ++j0) row_panel<1>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0, nnz);
       }
       store(first, rows, buffer.data());
     }
+  }
+}
+
+/// Two products with one pattern: acc1 = Σ_p v1_p·row, acc2 = Σ_p v2_p·row over one CSR
+/// row, each B row gathered once (2W accumulators: W = 16 uses eight AVX2 registers).
+template <int W>
+inline void row_panel_dual(Csr::Offset begin, Csr::Offset end, const Csr::ColIndex* ci, const double* v1,
+                           const double* v2, const double* b, Index ldb, Index j0, double* out1, double* out2,
+                           Csr::Offset nnz) {
+  double acc1[W] = {}, acc2[W] = {};
+  for (Csr::Offset p = begin; p < end; ++p) {
+    if constexpr (W >= 4) {
+      if (p + kAhead < nnz) {
+        const double* ahead = b + static_cast<Index>(ci[p + kAhead]) * ldb + j0;
+        __builtin_prefetch(ahead);
+        if constexpr (W > 8) __builtin_prefetch(ahead + 8);
+        __builtin_prefetch(ahead + W - 1);
+      }
+    }
+    const double a1 = v1[p], a2 = v2[p];
+    const double* row = b + static_cast<Index>(ci[p]) * ldb + j0;
+#pragma GCC unroll 16
+    for (int j = 0; j < W; ++j) {
+      acc1[j] = madd(a1, row[j], acc1[j]);
+      acc2[j] = madd(a2, row[j], acc2[j]);
+    }
+  }
+  for (int j = 0; j < W; ++j) {
+    out1[j] = acc1[j];
+    out2[j] = acc2[j];
   }
 }
 
@@ -118,6 +162,46 @@ void csr_times_dense_pair(const Csr& A, const Dense& Ba, const Dense& Bb, Dense&
     store_columns(buffer, first, rows, k, 0, ka, out_a);
     store_columns(buffer, first, rows, k, ka, kb, out_b);
   });
+}
+
+void csr_times_dense_dual(const Csr& A, const std::vector<double>& values2, const Dense& B, Dense& out1,
+                          Dense& out2) {
+  if (A.cols() != B.rows()) throw InvalidOption("csr_times_dense_dual: shapes do not conform");
+  if (values2.size() != static_cast<size_t>(A.nnz()))
+    throw InvalidOption("csr_times_dense_dual: values2 must have one entry per stored entry");
+  const Index m = A.rows(), k = B.cols();
+  const Dense Bt = B.transpose();
+  out1.resize(m, k);
+  out2.resize(m, k);
+  const auto* rp = A.row_ptr().data();
+  const auto* ci = A.col_idx().data();
+  const double* v1 = A.values().data();
+  const double* v2 = values2.data();
+  const double* b = Bt.data();
+  const Csr::Offset nnz = static_cast<Csr::Offset>(A.nnz());
+  constexpr Index kChunk = 32;
+  const Index chunks = (m + kChunk - 1) / kChunk;
+#pragma omp parallel if (A.nnz() * k > 200000)
+  {
+    std::vector<double> buffer1(static_cast<size_t>(kChunk * k)), buffer2(buffer1.size());
+#pragma omp for schedule(dynamic, 8)
+    for (Index chunk = 0; chunk < chunks; ++chunk) {
+      const Index first = chunk * kChunk, rows = std::min(kChunk, m - first);
+      for (Index r = 0; r < rows; ++r) {
+        const Index i = first + r;
+        double* c1 = buffer1.data() + r * k;
+        double* c2 = buffer2.data() + r * k;
+        Index j0 = 0;
+        for (; j0 + 16 <= k; j0 += 16)
+          row_panel_dual<16>(rp[i], rp[i + 1], ci, v1, v2, b, k, j0, c1 + j0, c2 + j0, nnz);
+        for (; j0 + 4 <= k; j0 += 4)
+          row_panel_dual<4>(rp[i], rp[i + 1], ci, v1, v2, b, k, j0, c1 + j0, c2 + j0, nnz);
+        for (; j0 < k; ++j0) row_panel_dual<1>(rp[i], rp[i + 1], ci, v1, v2, b, k, j0, c1 + j0, c2 + j0, nnz);
+      }
+      store_columns(buffer1.data(), first, rows, k, 0, k, out1);
+      store_columns(buffer2.data(), first, rows, k, 0, k, out2);
+    }
+  }
 }
 
 Dense csr_times_dense(const Csr& A, const Dense& B) {

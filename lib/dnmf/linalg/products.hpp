@@ -2,6 +2,8 @@
 // every output entry is summed by one thread in a fixed order.
 #pragma once
 
+#include <vector>
+
 #include "dnmf/core/csr.hpp"
 #include "dnmf/core/types.hpp"
 
@@ -18,6 +20,13 @@ void csr_times_transposed(const Csr& A, const Dense& Bt, Dense& out);
 /// out_a = A·B_a and out_b = A·B_b in one pass over A (one sparse product with the
 /// right factors side by side, the result split on store: no n×(k_a+k_b) temporary).
 void csr_times_dense_pair(const Csr& A, const Dense& Ba, const Dense& Bb, Dense& out_a, Dense& out_b);
+
+/// out1 = A·B and out2 = A₂·B where A₂ has A's pattern and the stored values `values2`
+/// (one per stored entry of A, in A's order): one pass over A, each row of B gathered
+/// once for both. For two operators that share a pattern (DAsNMF: A_S and the part of it
+/// that is pattern(A)). O(nnz(A)·k).
+void csr_times_dense_dual(const Csr& A, const std::vector<double>& values2, const Dense& B, Dense& out1,
+                          Dense& out2);
 
 /// out = Aᵀ·B for CSR A (m×n) and dense B (m×k) without a transpose of A: rows of A
 /// are scattered into per-block partial results (n×k each, at most 16 blocks, count

@@ -10,6 +10,7 @@
 #include "dnmf/graph/second_order.hpp"
 #include "dnmf/linalg/data_matrix.hpp"
 #include "dnmf/linalg/products.hpp"
+#include "dnmf/models/asym_rules.hpp"
 #include "dnmf/models/fit_loop.hpp"
 #include "dnmf/models/graph_nmf.hpp"
 #include "dnmf/models/mu.hpp"
@@ -56,7 +57,8 @@ double inner(const Dense& A, const Dense& B) {
 /// Product of the factors first..last (inclusive, 0-based) of a chain, `identity` rows
 /// when the range is empty. Small r×r matrices only.
 Dense chain_product(const std::vector<Dense>& H, size_t first, size_t last_plus_one, Index identity) {
-  if (first >= last_plus_one) return Dense::Identity(identity, identity);
+  if (first >= last_plus_one)
+    return Dense::Identity(identity, identity);  // unused by callers with identity 0
   Dense P = H[first];
   for (size_t j = first + 1; j < last_plus_one; ++j) P = P * H[j];
   return P;
@@ -64,26 +66,48 @@ Dense chain_product(const std::vector<Dense>& H, size_t first, size_t last_plus_
 
 // ---------------------------------------------------------------------------------
 // DAsNMF products for one value of Ψ (MODELS.md §5.4, "Efficient evaluation"):
-//   N2 = A_SΨ, N1 = A_SᵀΨ (= N2 when A_S is symmetric),
-//   CΨ = diag(c)(BΨ), CᵀΨ = Bᵀ(diag(c)Ψ)   — C is never formed.
-// O(nnz(A_S)·k + nnz(A)·k) for the four SpMMs.
+//   N2 = A_SΨ, N1 = A_SᵀΨ,  CΨ = diag(c)(BΨ), CᵀΨ = Bᵀ(diag(c)Ψ)   — C is never formed.
+// pattern(A) ⊆ pattern(A_S), so BΨ comes out of the same pass over A_S as A_SΨ (second
+// value array: 1 on A's entries, 0 on the second-order-only ones), and Bᵀ(diag(c)Ψ) out of
+// the pass over A_Sᵀ (values c_j on A's entries): two gathering passes instead of four.
+// O(nnz(A_S)·k).
 struct DasnmfProducts {
-  Dense N1, N2, CPsi, CtPsi, scaled;
+  Dense N1, N2, CPsi, CtPsi;
   void compute(const DasnmfProblem& p, const Dense& Psi) {
-    csr_times_dense(p.AS, Psi, N2);
-    if (p.ASt.rows() > 0) csr_times_dense(p.ASt, Psi, N1);
     if (p.lambda > 0.0) {
-      csr_times_dense(p.B, Psi, CPsi);
+      csr_times_dense_dual(p.AS, p.as_pattern_values, Psi, N2, CPsi);
       CPsi = p.c.asDiagonal() * CPsi;
-      scaled = p.c.asDiagonal() * Psi;
-      if (p.Bt.rows() > 0)
-        csr_times_dense(p.Bt, scaled, CtPsi);
-      else
-        csr_times_dense(p.B, scaled, CtPsi);
+      csr_times_dense_dual(p.ASt, p.ast_influence_values, Psi, N1, CtPsi);
+    } else {
+      csr_times_dense(p.AS, Psi, N2);
+      if (p.ASt.rows() > 0) csr_times_dense(p.ASt, Psi, N1);
     }
   }
   const Dense& at_psi(const DasnmfProblem& p) const { return p.ASt.rows() > 0 ? N1 : N2; }
 };
+
+/// For each stored entry (i, j) of M (in M's order): weight[i or j] if P has the entry
+/// (i, j), else 0 — P's pattern must be contained in M's (both CSR, sorted rows). O(nnz).
+std::vector<double> values_on_pattern(const Csr& M, const Csr& P, const Vector* row_weight,
+                                      const Vector* col_weight) {
+  std::vector<double> out(static_cast<size_t>(M.nnz()), 0.0);
+  const auto &mr = M.row_ptr(), &pr = P.row_ptr();
+  const auto &mc = M.col_idx(), &pc = P.col_idx();
+  const auto& pv = P.values();
+  for (Index i = 0; i < M.rows(); ++i) {
+    Csr::Offset q = pr[i];
+    for (Csr::Offset e = mr[i]; e < mr[i + 1]; ++e) {
+      while (q < pr[i + 1] && pc[q] < mc[e]) ++q;
+      if (q < pr[i + 1] && pc[q] == mc[e] && pv[q] != 0.0) {
+        double w = 1.0;
+        if (row_weight) w *= (*row_weight)(i);
+        if (col_weight) w *= (*col_weight)(mc[e]);
+        out[static_cast<size_t>(e)] = w;
+      }
+    }
+  }
+  return out;
+}
 
 /// Value from the products at Ψ:
 ///   ‖A_S‖² − 2⟨W, ΨᵀN2⟩ + ⟨W, GWG⟩ + λ[Σ_i degree_i ‖ψ_i‖² − 2⟨Ψ, CΨ⟩].
@@ -97,47 +121,80 @@ double dasnmf_value(const DasnmfProblem& p, const Dense& Psi, const Dense& W, co
   return f;
 }
 
-struct PartsWorkspace {
-  Dense G, R, T, tmp;
+/// The chain's running products: Ψ_i = H₁⋯H_i for 1 ≤ i < p (Ψ₁ is H₁ itself, never
+/// copied) and Ψ = Ψ_p in its own buffer.
+class Chain {
+ public:
+  explicit Chain(const std::vector<Dense>& H) : H_(H), prefix_(H.size()) {
+    for (size_t i = 1; i + 1 < H.size(); ++i) dense_times(at(i - 1), H[i], prefix_[i]);
+    refresh_psi(H.size() - 1);
+  }
+  /// Ψ_{i+1} = H₁⋯H_{i+1} (0-based i < p − 1), or Ψ for i = p − 1.
+  const Dense& at(size_t i) const {
+    if (i + 1 == H_.size()) return psi_;
+    return i == 0 ? H_[0] : prefix_[i];
+  }
+  const Dense& psi() const { return psi_; }
+  /// After H_i (0-based) changed: Ψ_{i+1} = Ψ_i·H_i and Ψ = Ψ_{i+1}·Φ_{i+2}.
+  /// O(n·r_{i−1}·r_i + n·r_i·k).
+  void refresh(size_t i) {
+    if (i > 0 && i + 1 < H_.size()) dense_times(at(i - 1), H_[i], prefix_[i]);
+    refresh_psi(i);
+  }
+
+ private:
+  void refresh_psi(size_t i) {
+    const size_t p = H_.size();
+    if (p == 1) {
+      psi_ = H_[0];
+    } else if (i + 1 == p) {
+      dense_times(at(p - 2), H_[p - 1], psi_);
+    } else {
+      dense_times(at(i), chain_product(H_, i + 1, p, 0), psi_);
+    }
+  }
+  const std::vector<Dense>& H_;
+  std::vector<Dense> prefix_;
+  Dense psi_;
 };
 
-/// Negative and positive parts of ∇_{H_i} f / 2 at the current Ψ (index i 0-based):
-///   R = A_SᵀΨW + A_SΨWᵀ + λ(CΨ + CᵀΨ),  T = Ψ(WᵀGW + WGWᵀ) + λ·diag(degree)Ψ  (n×k),
-///   numerator = Ψ_{i−1}ᵀ R Φ_{i+1}ᵀ,  denominator = Ψ_{i−1}ᵀ T Φ_{i+1}ᵀ
-/// (Ψ₀ = I_n implicit, Φ_{i+1} = H_{i+1}⋯H_p), since ∇_Ψ f = 2(T − R) for the exact
-/// regulariser (degree = D_out + D_in) and ∇_{H_i} = Ψ_{i−1}ᵀ ∇_Ψ Φ_{i+1}ᵀ.
-/// O(n·k² + n·r_{i−1}·k + n·r_i·k) besides the SpMMs already in `prod`.
-void gradient_parts(const DasnmfProblem& problem, const std::vector<Dense>& H, const Dense& W,
-                    const std::vector<Dense>& prefix, const Dense& Psi, const DasnmfProducts& prod, size_t i,
-                    PartsWorkspace& ws, Dense& numerator, Dense& denominator) {
-  const Index k = W.rows();
-  dense_gram(Psi, ws.G);
-  ws.R.noalias() = prod.at_psi(problem) * W;
-  ws.R.noalias() += prod.N2 * W.transpose();
-  const Dense core = W.transpose() * ws.G * W + W * ws.G * W.transpose();
-  dense_times(Psi, core, ws.T);
+/// The rule's inputs at the current Ψ (G = ΨᵀΨ given).
+detail::AsymRuleInputs rule_inputs(const DasnmfProblem& problem, const std::vector<Dense>& H, const Dense& W,
+                                   const Dense& Psi, const Dense& G, const DasnmfProducts& prod, size_t i) {
+  detail::AsymRuleInputs in;
+  in.N1 = &prod.at_psi(problem);
+  in.N2 = &prod.N2;
+  in.Psi = &Psi;
+  in.lambda = problem.lambda;
   if (problem.lambda > 0.0) {
-    ws.R += problem.lambda * (prod.CPsi + prod.CtPsi);
-    ws.T += problem.lambda * (problem.degree.asDiagonal() * Psi);
+    in.E1 = &prod.CPsi;
+    in.E2 = &prod.CtPsi;
+    in.degree = &problem.degree;
   }
-  const Dense PhiT = chain_product(H, i + 1, H.size(), k).transpose();  // Φ_{i+1}ᵀ, k × r_i
-  if (i == 0) {
-    dense_times(ws.R, PhiT, numerator);
-    dense_times(ws.T, PhiT, denominator);
-  } else {
-    dense_transpose_times(prefix[i - 1], ws.R, ws.tmp);
-    numerator = ws.tmp * PhiT;
-    dense_transpose_times(prefix[i - 1], ws.T, ws.tmp);
-    denominator = ws.tmp * PhiT;
-  }
+  in.W = W;
+  in.core = W.transpose() * G * W + W * G * W.transpose();
+  if (i + 1 < H.size()) in.PhiT = chain_product(H, i + 1, H.size(), 0).transpose();  // Φ_{i+1}ᵀ
+  return in;
 }
 
-/// prefix[i] = H₁⋯H_{i+1}.
-std::vector<Dense> prefixes(const std::vector<Dense>& H) {
-  std::vector<Dense> prefix(H.size());
-  prefix[0] = H[0];
-  for (size_t i = 1; i < H.size(); ++i) dense_times(prefix[i - 1], H[i], prefix[i]);
-  return prefix;
+// Negative and positive parts of ∇_{H_i} f / 2 at the current Ψ (0-based i):
+//   R = A_SᵀΨW + A_SΨWᵀ + λ(CΨ + CᵀΨ),  T = Ψ(WᵀGW + WGWᵀ) + λ·diag(degree)Ψ  (n×k),
+//   numerator = Ψ_{i−1}ᵀ R Φ_{i+1}ᵀ,  denominator = Ψ_{i−1}ᵀ T Φ_{i+1}ᵀ
+// (Ψ₀ = I_n implicit, Φ_{i+1} = H_{i+1}⋯H_p), since ∇_Ψ f = 2(T − R) for the exact
+// regulariser (degree = D_out + D_in) and ∇_{H_i} = Ψ_{i−1}ᵀ ∇_Ψ Φ_{i+1}ᵀ. R and T are
+// never stored: layer 1 is updated row block by row block (detail::apply_asym_rule), the
+// deeper layers accumulate Ψ_{i−1}ᵀR and Ψ_{i−1}ᵀT over row blocks.
+// O(n·k² + n·r_{i−1}·k + n·r_i·k) besides the SpMMs already in `prod`.
+void small_parts(const detail::AsymRuleInputs& in, const Dense& left, Dense& numerator, Dense& denominator) {
+  Dense LtR, LtT;
+  detail::asym_parts_projected(in, left, LtR, LtT);
+  if (in.PhiT.size() == 0) {
+    numerator = std::move(LtR);
+    denominator = std::move(LtT);
+  } else {
+    numerator = LtR * in.PhiT;
+    denominator = LtT * in.PhiT;
+  }
 }
 
 }  // namespace
@@ -173,19 +230,24 @@ DasnmfProblem DasnmfProblem::build(const Csr& A, const DasnmfOptions& options) {
   } else {
     p.AS = A;
   }
-  if (!p.AS.is_symmetric()) p.ASt = p.AS.transpose();
+  // A_Sᵀ is kept whenever the regulariser is on (its pass also yields CᵀΨ), otherwise
+  // only when A_S is unsymmetric.
+  if (p.lambda > 0.0 || !p.AS.is_symmetric()) p.ASt = p.AS.transpose();
   p.as_squared_norm = p.AS.squared_norm();
-  p.B = binary_pattern(A);
-  if (!p.B.is_symmetric()) p.Bt = p.B.transpose();
+  const Csr B = binary_pattern(A);
   const PageRankResult pr = pagerank(A, options.pagerank);
   p.c = pr.scores;
   p.pagerank_iterations = pr.iterations;
+  if (p.lambda > 0.0) {
+    p.as_pattern_values = values_on_pattern(p.AS, B, nullptr, nullptr);
+    p.ast_influence_values = values_on_pattern(p.ASt, B.transpose(), nullptr, &p.c);
+  }
   // Row sums of C = diag(c)B are c_i·outdeg_i (D_out); column sums are Bᵀc (D_in).
-  const Vector d_out = p.c.cwiseProduct(p.B.row_sums());
+  const Vector d_out = p.c.cwiseProduct(B.row_sums());
   if (options.regulariser == DasnmfRegulariser::exact) {
     Dense c_col = p.c;
     Dense d_in;
-    csr_transpose_times_dense(p.B, c_col, d_in);
+    csr_transpose_times_dense(B, c_col, d_in);
     p.degree = d_out + d_in.col(0);
   } else {
     p.degree = 2.0 * d_out;
@@ -196,16 +258,22 @@ DasnmfProblem DasnmfProblem::build(const Csr& A, const DasnmfOptions& options) {
 void dasnmf_gradient_parts(const DasnmfProblem& problem, const std::vector<Dense>& H, const Dense& W,
                            size_t layer, Dense& numerator, Dense& denominator) {
   if (layer >= H.size()) throw InvalidOption("dasnmf_gradient_parts: no such layer");
-  const std::vector<Dense> prefix = prefixes(H);
+  const Chain chain(H);
   DasnmfProducts prod;
-  prod.compute(problem, prefix.back());
-  PartsWorkspace ws;
-  gradient_parts(problem, H, W, prefix, prefix.back(), prod, layer, ws, numerator, denominator);
+  prod.compute(problem, chain.psi());
+  Dense G;
+  dense_gram(chain.psi(), G);
+  const detail::AsymRuleInputs in = rule_inputs(problem, H, W, chain.psi(), G, prod, layer);
+  if (layer == 0)
+    detail::asym_rule_parts(in, numerator, denominator);
+  else
+    small_parts(in, chain.at(layer - 1), numerator, denominator);
 }
 
 double dasnmf_objective(const DasnmfProblem& problem, const std::vector<Dense>& H, const Dense& W) {
   if (H.empty()) throw InvalidOption("dasnmf_objective: no factors");
-  const Dense Psi = prefixes(H).back();
+  const Chain chain(H);
+  const Dense& Psi = chain.psi();
   DasnmfProducts prod;
   prod.compute(problem, Psi);
   Dense G;
@@ -232,41 +300,39 @@ DasnmfResult fit_dasnmf(const DasnmfProblem& problem, const DasnmfOptions& optio
   const auto start = Clock::now();
   detail::FitLoop loop(r.objective, r.iterations, r.status, options.max_iterations, options.tolerance,
                        progress, "fine-tune");
-  // prefix[i] = Ψ_{i+1} = H₁⋯H_{i+1} (n × r_{i+1}); prefix[p−1] = Ψ.
-  std::vector<Dense> prefix = prefixes(H);
-  Dense Psi = prefix[p - 1];
+  Chain chain(H);
   DasnmfProducts prod;
-  prod.compute(problem, Psi);
-  PartsWorkspace ws;
-  Dense G, numerator, denominator, next;
+  prod.compute(problem, chain.psi());
+  Dense G, PtAP, numerator, denominator, next;
   for (int it = 1; it <= options.max_iterations; ++it) {
     for (size_t i = 0; i < p; ++i) {
-      gradient_parts(problem, H, W, prefix, Psi, prod, i, ws, numerator, denominator);
-      if (!multiplicative_update_into(H[i], numerator, denominator, eps, gamma, 0.0, next))
+      dense_gram(chain.psi(), G);
+      const detail::AsymRuleInputs in = rule_inputs(problem, H, W, chain.psi(), G, prod, i);
+      bool finite;
+      if (i == 0) {
+        finite = detail::apply_asym_rule(in, H[0], eps, gamma);  // in place, row blocks
+      } else {
+        small_parts(in, chain.at(i - 1), numerator, denominator);
+        finite = multiplicative_update_into(H[i], numerator, denominator, eps, gamma, 0.0, H[i]);
+      }
+      if (!finite)
         throw NumericalError("NaN/Inf in H" + std::to_string(i + 1) + " after iteration " +
                              std::to_string(it) + " (dasnmf fine-tune)");
-      H[i].swap(next);
-      if (i == 0)
-        prefix[0] = H[0];
-      else
-        dense_times(prefix[i - 1], H[i], prefix[i]);
-      if (i + 1 < p)
-        dense_times(prefix[i], chain_product(H, i + 1, p, k), Psi);
-      else
-        Psi = prefix[i];
-      prod.compute(problem, Psi);
+      chain.refresh(i);
+      prod.compute(problem, chain.psi());
     }
     // W ← W ⊙ (ΨᵀA_SΨ) ⊘ max(GWG, δ): exact minimiser of a separable majoriser (monotone).
+    const Dense& Psi = chain.psi();
     dense_gram(Psi, G);
-    const Dense PtAP = Psi.transpose() * prod.N2;
+    dense_transpose_times(Psi, prod.N2, PtAP);
     if (!multiplicative_update_into(W, PtAP, G * W * G, eps, 1.0, 0.0, next))
       throw NumericalError("NaN/Inf in W after iteration " + std::to_string(it) + " (dasnmf fine-tune)");
     W.swap(next);
     const double f = dasnmf_value(problem, Psi, W, prod, G, PtAP);
     if (!loop.record(it, f)) break;
   }
-  r.labels = argmax_rows(Psi);
-  r.Psi = std::move(Psi);
+  r.labels = argmax_rows(chain.psi());
+  r.Psi = chain.psi();
   r.H = std::move(H);
   r.W = std::move(W);
   r.seconds = seconds_since(start);
@@ -282,7 +348,7 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
 
   // Layer-wise pre-training: (W₁, H₁) = AsNMF(A_S, r₁), (W_i, H_i) = AsNMF(W_{i−1}, r_i).
   // The deeper inputs are the small dense r_{i−1}×r_{i−1} block matrices. Each layer is
-  // fitted from both AsNMF starts (W ≈ I and uniform W, see asymnmf_starts); the one kept
+  // fitted from both AsNMF starts (W ≈ I and uniform W, see asymnmf_start); the one kept
   // is the one whose chain H₁⋯H_i with W_i has the lower DAsNMF objective on the graph —
   // not the lower objective of the layer's own small problem: on a core–periphery graph
   // such as karate, the uniform start fits W₁ slightly better at layer 2 yet gives a
@@ -291,10 +357,10 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
   Dense W;
   {
     GraphNmfOptions g;
-    g.max_iterations = options.pretrain_iterations;
     g.tolerance = options.tolerance;
     g.exponent = options.exponent;
     g.epsilon = options.epsilon;
+    const int budget = options.pretrain_iterations;
     for (size_t i = 0; i < options.layers.size(); ++i) {
       g.rank = options.layers[i];
       g.seed = options.seed + i;
@@ -303,7 +369,9 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
       const Csr& layer_input = i == 0 ? problem.AS : input;
       double best = std::numeric_limits<double>::infinity();
       GraphNmfResult kept;
-      for (AsnmfStart& s : asymnmf_starts(layer_input, g)) {
+      for (int which : {0, 1}) {
+        AsnmfStart s = asymnmf_start(layer_input, g, which);
+        g.max_iterations = budget;
         GraphNmfResult layer = fit_asymnmf(layer_input, g, std::move(s.H), std::move(s.W), named);
         if (layer.status == Status::stopped_by_callback) {
           DasnmfResult r;

@@ -40,22 +40,24 @@ struct DasnmfOptions {
   PageRankOptions pagerank;       ///< damping 0.85, L1 tolerance 1e-10 (§9.8)
   int pretrain_iterations = 100;  ///< shallow AsNMF per layer
   int max_iterations = 500;       ///< fine-tuning sweeps (each: H₁…H_p, then W)
-  double tolerance = 1e-6;        ///< relative decrease below which fine-tuning stops (0 = never)
-  double exponent = 0.25;         ///< γ of the H rules (§8: 1 is not monotone)
-  double epsilon = 1e-10;         ///< δ guarding every division (§0.2)
-  std::uint64_t seed = 0;         ///< seeded uniform starts of the pre-training
-  void validate(Index n) const;   ///< throws InvalidOption naming the field
+  double tolerance = 1e-4;  ///< stop when a sweep gains ≤ tolerance·(f₁ − f) (0 = never; as GraphNmfOptions)
+  double exponent = 0.25;        ///< γ of the H rules (§8: 1 is not monotone)
+  double epsilon = 1e-10;        ///< δ guarding every division (§0.2)
+  std::uint64_t seed = 0;        ///< seeded uniform starts of the pre-training
+  void validate(Index n) const;  ///< throws InvalidOption naming the field
 };
 
-/// The fixed inputs of the fine-tuning objective, built once from A (O(nnz(A) + nnz(S))
-/// memory): A_S and its transpose, pattern(A) and its transpose, the PageRank scores c
-/// and the diagonal of the regulariser (D_out + D_in, or 2D_out for the paper's form).
+/// The fixed inputs of the fine-tuning objective, built once from A (O(nnz(A_S)) memory):
+/// A_S and its transpose, the PageRank scores c, the regulariser's diagonal (D_out + D_in,
+/// or 2·D_out for the paper's form) and, on A_S's pattern, the values that turn a pass over
+/// A_S (A_Sᵀ) into a pass over pattern(A) (diag(c)·pattern(A)ᵀ) at the same time.
 struct DasnmfProblem {
-  Csr AS, ASt;                   ///< A_S = A + ηS and A_Sᵀ (ASt empty when A_S is symmetric)
-  Csr B, Bt;                     ///< pattern(A) and its transpose
-  Vector c;                      ///< PageRank scores (sum 1)
-  Vector degree;                 ///< diagonal of D_out + D_in (exact) or 2·D_out (paper)
-  double as_squared_norm = 0.0;  ///< ‖A_S‖²
+  Csr AS, ASt;    ///< A_S = A + ηS and A_Sᵀ (ASt empty when A_S is symmetric and λ = 0)
+  Vector c;       ///< PageRank scores (sum 1)
+  Vector degree;  ///< diagonal of D_out + D_in (exact) or 2·D_out (paper)
+  std::vector<double> as_pattern_values;     ///< per entry of A_S: 1 where A_ij ≠ 0, else 0 (λ > 0)
+  std::vector<double> ast_influence_values;  ///< per entry (i, j) of A_Sᵀ: c_j where A_ji ≠ 0, else 0
+  double as_squared_norm = 0.0;              ///< ‖A_S‖²
   double lambda = 0.0;
   Index second_order_entries = 0;  ///< nnz(S)
   int pagerank_iterations = 0;
@@ -107,7 +109,7 @@ struct DsnmfOptions {
   std::vector<double> lambda;     ///< λ_l weighting layer l+1 (size L−1; empty = all 1)
   int pretrain_iterations = 100;  ///< SymNMF of layer 1, NMF of the deeper layers
   int max_iterations = 500;       ///< sweeps (each: W₁, H₁, …, W_L, H_L)
-  double tolerance = 1e-6;
+  double tolerance = 1e-4;        ///< as DasnmfOptions::tolerance
   double epsilon = 1e-10;
   std::uint64_t seed = 0;
   void validate(Index n) const;

@@ -16,10 +16,12 @@ namespace dnmf {
 struct GraphNmfOptions {
   int rank = 0;              ///< k, 1 <= k <= n (required)
   int max_iterations = 500;  ///< updates of H (and W)
-  double tolerance = 1e-6;   ///< stop when the relative decrease is below this (0 = never)
-  double exponent = 0.0;     ///< γ of the H rule; 0 = the model's default (1/3 symnmf, 1/4 asymnmf)
-  double epsilon = 1e-10;    ///< δ of MODELS.md §0.2
-  std::uint64_t seed = 0;    ///< uniform random start
+  /// Stop when an iteration decreases f by at most tolerance·(f₁ − f), f₁ the value after
+  /// the first iteration (0 = never; see fit_loop.hpp for why not relative to f).
+  double tolerance = 1e-4;
+  double exponent = 0.0;   ///< γ of the H rule; 0 = the model's default (1/3 symnmf, 1/4 asymnmf)
+  double epsilon = 1e-10;  ///< δ of MODELS.md §0.2
+  std::uint64_t seed = 0;  ///< uniform random start
   void validate(Index n) const;
 };
 
@@ -47,12 +49,12 @@ GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Pr
 /// on the other kind of structure.
 GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress = {});
 
-/// The two seeded starts fit_asymnmf runs: {H₀, W ≈ I + noise} and {H₀, uniform W},
-/// H₀ uniform and scaled so that mean(HWHᵀ) ≈ mean(A).
+/// The two seeded starts fit_asymnmf runs: which = 0 gives {H₀, W ≈ I + noise}, 1 gives
+/// {H₀, uniform W}, H₀ uniform and scaled so that mean(HWHᵀ) ≈ mean(A).
 struct AsnmfStart {
   Dense H, W;
 };
-std::vector<AsnmfStart> asymnmf_starts(const Csr& A, const GraphNmfOptions& options);
+AsnmfStart asymnmf_start(const Csr& A, const GraphNmfOptions& options, int which);
 
 /// Same, from given starting factors (H n×k ≥ 0, W k×k ≥ 0); for pre-training and tests.
 GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H, Dense W,
