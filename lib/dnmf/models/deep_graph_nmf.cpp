@@ -41,14 +41,6 @@ void validate_layers(const std::vector<int>& layers, Index n, const char* owner)
   }
 }
 
-void require_adjacency(const Csr& A, const char* model) {
-  if (A.rows() != A.cols())
-    throw InvalidOption(std::string(model) + ": the adjacency must be square, got " +
-                        std::to_string(A.rows()) + " x " + std::to_string(A.cols()));
-  if (A.nnz() > 0 && A.min_value() < 0.0)
-    throw InvalidOption(std::string(model) + ": the adjacency must be >= 0");
-}
-
 /// ⟨A, B⟩ for equally shaped dense matrices.
 double inner(const Dense& A, const Dense& B) {
   return (A.array() * B.array()).sum();
@@ -217,7 +209,7 @@ void DasnmfOptions::validate(Index n) const {
 }
 
 DasnmfProblem DasnmfProblem::build(const Csr& A, const DasnmfOptions& options) {
-  require_adjacency(A, "dasnmf");
+  detail::require_adjacency(A, "dasnmf");
   DasnmfProblem p;
   p.lambda = options.lambda;
   if (options.eta > 0.0) {
@@ -340,7 +332,7 @@ DasnmfResult fit_dasnmf(const DasnmfProblem& problem, const DasnmfOptions& optio
 }
 
 DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progress& progress) {
-  require_adjacency(A, "dasnmf");
+  detail::require_adjacency(A, "dasnmf");
   options.validate(A.rows());
   const auto start = Clock::now();
   const DasnmfProblem problem = DasnmfProblem::build(A, options);
@@ -552,7 +544,7 @@ DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, std::vector<Den
 }
 
 DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, const Progress& progress) {
-  require_adjacency(X, "dsnmf");
+  detail::require_adjacency(X, "dsnmf");
   options.validate(X.rows());
   if (!X.is_symmetric())
     throw InvalidOption(

@@ -1,6 +1,6 @@
-// Iteration bookkeeping shared by the graph models (internal header, not installed):
-// records the objective after each iteration, reports progress, checks finiteness and
-// decides whether to stop on the relative-decrease tolerance.
+// Pieces shared by the graph models (internal header, not installed): the adjacency
+// check, and the iteration bookkeeping that records the objective after each iteration,
+// reports progress, checks finiteness and decides whether to stop.
 #pragma once
 
 #include <chrono>
@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "dnmf/core/csr.hpp"
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/progress.hpp"
 
@@ -71,6 +72,15 @@ class FitLoop {
   double previous_ = 0.0;
   double first_ = 0.0;
 };
+
+/// Throws InvalidOption unless A is a square adjacency with no negative entry.
+inline void require_adjacency(const Csr& A, const char* model) {
+  if (A.rows() != A.cols())
+    throw InvalidOption(std::string(model) + ": the adjacency must be square, got " +
+                        std::to_string(A.rows()) + " x " + std::to_string(A.cols()));
+  if (A.nnz() > 0 && A.min_value() < 0.0)
+    throw InvalidOption(std::string(model) + ": the adjacency must be >= 0");
+}
 
 /// Wraps a progress callback so that the fits it is handed to report under `stage`.
 inline Progress renamed(const Progress& progress, std::string stage) {

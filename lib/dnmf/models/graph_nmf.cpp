@@ -29,14 +29,6 @@ void GraphNmfOptions::validate(Index n) const {
 
 namespace {
 
-void require_square(const Csr& A, const char* model) {
-  if (A.rows() != A.cols())
-    throw InvalidOption(std::string(model) + ": the adjacency must be square, got " +
-                        std::to_string(A.rows()) + " x " + std::to_string(A.cols()));
-  if (A.nnz() > 0 && A.min_value() < 0.0)
-    throw InvalidOption(std::string(model) + ": the adjacency must be >= 0");
-}
-
 double mean_entry(const Csr& A) {
   const double n = static_cast<double>(A.rows());
   const double sum = std::accumulate(A.values().begin(), A.values().end(), 0.0);
@@ -159,7 +151,7 @@ double asymnmf_objective(const Csr& A, const Dense& H, const Dense& W) {
 }
 
 GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress) {
-  require_square(A, "symnmf");
+  detail::require_adjacency(A, "symnmf");
   options.validate(A.rows());
   if (!A.is_symmetric())
     throw InvalidOption(
@@ -195,7 +187,7 @@ GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Pr
 }
 
 AsnmfStart asymnmf_start(const Csr& A, const GraphNmfOptions& options, int which) {
-  require_square(A, "asymnmf");
+  detail::require_adjacency(A, "asymnmf");
   options.validate(A.rows());
   const Index n = A.rows(), k = options.rank;
   // The rules only rescale entries, so the start decides which block structure W can
@@ -230,7 +222,7 @@ GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, const P
 
 GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H, Dense W,
                            const Progress& progress) {
-  require_square(A, "asymnmf");
+  detail::require_adjacency(A, "asymnmf");
   options.validate(A.rows());
   const Index n = A.rows(), k = options.rank;
   if (H.rows() != n || H.cols() != k || W.rows() != k || W.cols() != k)
