@@ -95,6 +95,30 @@ BOOST_AUTO_TEST_CASE(very_sparse_input_uses_the_inverted_index_exactly) {
   BOOST_TEST(r.squared_distances == dist);
 }
 
+BOOST_AUTO_TEST_CASE(moderately_sparse_input_uses_sparse_tiles_exactly) {
+  // 1–30 % stored entries and d > 32: tiles are sparse rows against dense blocks. 600
+  // points give full and partial 256-point tiles; integer values make exact ties.
+  for (bool integers : {false, true}) {
+    dnmf::Rng rng(23 + static_cast<std::uint64_t>(integers));
+    Dense x = Dense::Zero(600, 90);
+    for (Index i = 0; i < 600; ++i)
+      for (int e = 0; e < 14; ++e)
+        x(i, static_cast<Index>(rng.below(90))) =
+            integers ? static_cast<double>(1 + rng.below(2)) : rng.uniform();
+    for (Index i = 0; i + 9 < 600; i += 9) x.row(i + 4) = x.row(i);  // exact duplicates
+    std::vector<std::int32_t> ids;
+    std::vector<double> dist;
+    naive_knn(x, 5, ids, dist);
+    omp_set_num_threads(1);
+    const auto one = dnmf::knn(DataMatrix(Csr::from_dense(x)), {5, dnmf::KnnMethod::brute_force});
+    omp_set_num_threads(2);
+    const auto two = dnmf::knn(DataMatrix(Csr::from_dense(x)), {5, dnmf::KnnMethod::brute_force});
+    BOOST_TEST(one.indices == ids);
+    BOOST_TEST(one.squared_distances == dist);
+    BOOST_TEST(two.indices == ids);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(large_enough_to_tile_and_thread_independent) {
   // 5000 points span several query and point tiles of the brute-force path.
   dnmf::Rng rng(7);

@@ -149,6 +149,53 @@ BOOST_AUTO_TEST_CASE(csr_transpose_times_dense_matches_dense_and_ignores_threads
       dnmf::InvalidOption);
 }
 
+BOOST_AUTO_TEST_CASE(csr_times_dense_with_a_factor_beyond_the_caches) {
+  // B of 80000×16 doubles (10 MB) takes the prefetching kernel; 400 rows with 6 random
+  // columns each keep the test cheap. Compared entry by entry with a plain loop.
+  const dnmf::Index rows = 400, n = 80000, k = 16;
+  dnmf::Rng rng(51);
+  std::vector<dnmf::Triplet> t;
+  for (dnmf::Index i = 0; i < rows; ++i)
+    for (int e = 0; e < 6; ++e)
+      t.push_back({i, static_cast<dnmf::Index>(rng.below(static_cast<std::uint64_t>(n))), rng.uniform()});
+  const Csr a = Csr::from_triplets(rows, n, std::move(t));
+  const Dense b = rng.uniform_matrix(n, k);
+  Dense expected = Dense::Zero(rows, k);
+  for (dnmf::Index i = 0; i < rows; ++i)
+    for (auto p = a.row_ptr()[i]; p < a.row_ptr()[i + 1]; ++p)
+      expected.row(i) += a.values()[p] * b.row(a.col_idx()[p]);
+  const Dense got = dnmf::csr_times_dense(a, b);
+  BOOST_TEST(relative_error(got, expected) < 1e-12);
+}
+
+BOOST_AUTO_TEST_CASE(csr_wide_times_tall_equals_the_scatter_bit_for_bit) {
+  // Widths below, at and above the panel widths (4, 16) leave padded panel columns;
+  // 9000 rows give several blocks and strips of 256 rows.
+  for (dnmf::Index rows : {37, 300, 9000})
+    for (dnmf::Index k : {1, 3, 6, 16, 21, 64}) {
+      const Dense a = random_sparse_dense(rows, 29, 0.15, 41 + static_cast<std::uint64_t>(k));
+      dnmf::Rng rng(42);
+      const Dense b = rng.uniform_matrix(rows, k);
+      const Csr s = Csr::from_dense(a);
+      const Csr st = s.transpose();
+      Dense scatter, one, two;
+      dnmf::csr_transpose_times_dense(s, b, scatter);
+      omp_set_num_threads(1);
+      dnmf::csr_wide_times_tall(st, b, one);
+      omp_set_num_threads(2);
+      dnmf::csr_wide_times_tall(st, b, two);
+      BOOST_TEST(relative_error(one, a.transpose() * b) < 1e-10);
+      BOOST_TEST((one - scatter).norm() == 0.0);
+      BOOST_TEST((one - two).norm() == 0.0);
+    }
+  BOOST_CHECK_THROW(
+      [] {
+        Dense out;
+        dnmf::csr_wide_times_tall(Csr::from_dense(Dense::Ones(3, 2)), Dense::Ones(3, 2), out);
+      }(),
+      dnmf::InvalidOption);
+}
+
 BOOST_AUTO_TEST_CASE(data_matrix_sparse_and_dense_agree) {
   const Dense x = random_sparse_dense(40, 15, 0.3, 5);
   const DataMatrix sparse(Csr::from_dense(x)), dense(x);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -9,6 +10,10 @@
 #include <queue>
 #include <string>
 #include <utility>
+
+#if defined(__AVX__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
 
 #include "dnmf/core/error.hpp"
 
@@ -207,6 +212,37 @@ double sparse_distance(const Csr& x, Index i, Index j) {
   return s;
 }
 
+/// out[0..W) = Σ_p v_p · block(j0 .. j0+W, c_p) over one CSR row's entries (c_p, v_p),
+/// each a single-precision fused multiply-add in entry order: W accumulators in
+/// registers (W = 64 is eight AVX vectors). The vector and scalar paths give identical
+/// results.
+template <int W>
+inline void column_panel(Csr::Offset begin, Csr::Offset end, const Csr::ColIndex* ci, const double* v,
+                         const Eigen::MatrixXf& block, Index j0, float* out) {
+  const Index ld = block.rows();
+  const float* base = block.data() + j0;
+#if defined(__AVX__) && defined(__FMA__)
+  if constexpr (W % 8 == 0) {
+    __m256 acc[W / 8];
+    for (int q = 0; q < W / 8; ++q) acc[q] = _mm256_setzero_ps();
+    for (Csr::Offset p = begin; p < end; ++p) {
+      const __m256 vp = _mm256_set1_ps(static_cast<float>(v[p]));
+      const float* column = base + static_cast<Index>(ci[p]) * ld;
+      for (int q = 0; q < W / 8; ++q) acc[q] = _mm256_fmadd_ps(vp, _mm256_loadu_ps(column + 8 * q), acc[q]);
+    }
+    for (int q = 0; q < W / 8; ++q) _mm256_storeu_ps(out + 8 * q, acc[q]);
+    return;
+  }
+#endif
+  float acc[W] = {};
+  for (Csr::Offset p = begin; p < end; ++p) {
+    const float vp = static_cast<float>(v[p]);
+    const float* column = base + static_cast<Index>(ci[p]) * ld;
+    for (int j = 0; j < W; ++j) acc[j] = std::fma(vp, column[j], acc[j]);
+  }
+  for (int j = 0; j < W; ++j) out[j] = acc[j];
+}
+
 /// The points of the tiled brute force: dense rows or CSR rows, read a block at a time.
 class Rows {
  public:
@@ -232,6 +268,45 @@ class Rows {
   double distance(Index i, Index j) const {
     return dense_ ? exact_distance(dense_->row(i).data(), dense_->row(j).data(), d_)
                   : sparse_distance(*sparse_, i, j);
+  }
+
+  /// Below this fraction of stored entries a tile is cheaper as sparse rows against a
+  /// dense block than as a dense GEMM: the gather runs at about half the GEMM's rate
+  /// per multiply-add but skips the zeros (MNIST, 19 % stored: 12 s against 28 s).
+  static constexpr double kSparseTileDensity = 0.3;
+  bool sparse_tiles() const {
+    return sparse_ && static_cast<double>(sparse_->nnz()) <
+                          kSparseTileDensity * static_cast<double>(n_) * static_cast<double>(d_);
+  }
+
+  /// Rows [first, first + count) as a column-major count×d block (feature f's values
+  /// for the block contiguous), for sparse_tile().
+  void block_columns(Index first, Index count, Eigen::MatrixXf& out) const {
+    out.setZero(count, d_);
+    const auto& rp = sparse_->row_ptr();
+    for (Index r = 0; r < count; ++r)
+      for (Csr::Offset p = rp[first + r]; p < rp[first + r + 1]; ++p)
+        out(r, sparse_->col_idx()[p]) = static_cast<float>(sparse_->values()[p]);
+  }
+
+  /// tile(i, j) = ⟨x_{a0+i}, x_{b0+j}⟩ in single precision for the block a given by
+  /// block_columns and sparse rows b0 .. b0+bn: each stored entry (f, v) of row j adds v
+  /// times column f of the block to column j of the tile, in feature order.
+  /// O(nnz(rows)·an).
+  void sparse_tile(const Eigen::MatrixXf& block_a, Index b0, Index bn, Eigen::MatrixXf& tile) const {
+    const Index an = block_a.rows();
+    tile.resize(an, bn);
+    const auto& rp = sparse_->row_ptr();
+    const auto* ci = sparse_->col_idx().data();
+    const double* v = sparse_->values().data();
+    for (Index j = 0; j < bn; ++j) {
+      const Csr::Offset begin = rp[b0 + j], end = rp[b0 + j + 1];
+      float* out = tile.col(j).data();
+      Index i0 = 0;
+      for (; i0 + 64 <= an; i0 += 64) column_panel<64>(begin, end, ci, v, block_a, i0, out + i0);
+      for (; i0 + 8 <= an; i0 += 8) column_panel<8>(begin, end, ci, v, block_a, i0, out + i0);
+      for (; i0 < an; ++i0) column_panel<1>(begin, end, ci, v, block_a, i0, out + i0);
+    }
   }
 
  private:
@@ -282,21 +357,30 @@ void knn_brute_tiled(const Rows& points, KnnResult& r) {
     for (Index b = a; b < blocks; ++b) pairs.emplace_back(a, b);
 #pragma omp parallel
   {
-    Eigen::MatrixXf tile;  // kBlock × kBlock of qᵀx
+    Eigen::MatrixXf tile, columns_a;  // tile: kBlock × kBlock of qᵀx
     RowMajorF block_a, block_b;
     Index loaded_a = -1;
+    const bool sparse_tiles = points.sparse_tiles();
 #pragma omp for schedule(dynamic, 1)
     for (size_t t = 0; t < pairs.size(); ++t) {
       const auto [a, b] = pairs[t];
       const Index a0 = a * kBlock, an = std::min(kBlock, n - a0);
       const Index b0 = b * kBlock, bn = std::min(kBlock, n - b0);
-      if (loaded_a != a) {  // consecutive pairs usually share their first block
-        points.block(a0, an, block_a);
-        loaded_a = a;
+      // ‖q − x‖² = ‖q‖² + ‖x‖² − 2 qᵀx for a whole tile with one product.
+      if (sparse_tiles) {
+        if (loaded_a != a) {
+          points.block_columns(a0, an, columns_a);
+          loaded_a = a;
+        }
+        points.sparse_tile(columns_a, b0, bn, tile);
+      } else {
+        if (loaded_a != a) {  // consecutive pairs usually share their first block
+          points.block(a0, an, block_a);
+          loaded_a = a;
+        }
+        points.block(b0, bn, block_b);
+        tile.noalias() = block_a * block_b.transpose();
       }
-      points.block(b0, bn, block_b);
-      // ‖q − x‖² = ‖q‖² + ‖x‖² − 2 qᵀx for a whole tile with one GEMM.
-      tile.noalias() = block_a * block_b.transpose();
       {
         std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(a)]);
         for (Index i = 0; i < an; ++i) {

@@ -38,8 +38,10 @@ struct KnnResult {
 ///  * brute_force: n²·d flops in 256×256 tiles of a single-precision GEMM (upper
 ///    triangle only) that rank candidates; reported distances are exact (double) and
 ///    each point is certified against the GEMM's rounding bound or rescanned exactly.
-///    Sparse X is densified one tile block at a time (O(threads·256·d) memory); below
-///    1 % stored entries an inverted index does O(n² + Σ_f nnz(f)²) work instead.
+///    Sparse X is densified one tile block at a time (O(threads·256·d) memory); from 1 %
+///    to 30 % stored entries a tile is the sparse rows of one block against the dense
+///    other block (O(nnz·n/2) multiply-adds instead of n²·d/2), and below 1 % an
+///    inverted index does O(n² + Σ_f nnz(f)²) work instead.
 /// Extra memory O(n·k) for the result.
 KnnResult knn(const DataMatrix& X, const KnnOptions& options);
 

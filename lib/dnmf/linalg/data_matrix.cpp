@@ -56,11 +56,11 @@ void DataMatrix::times_pair(const Dense& Ma, const Dense& Mb, Dense& out_a, Dens
 }
 
 void DataMatrix::transpose_times(const Dense& M, Dense& out) const {
-  // Scattering rows of X reads M once, in order; the CSR of Xᵀ gathers rows of M at
-  // random, which is slow once M (n×k) outgrows the caches. The scatter needs up to
+  // The CSR of Xᵀ gathering rows of M over all n columns is slow once M (n×k) outgrows
+  // the caches; the blocked kernel takes M 256 rows at a time instead and needs up to
   // 16 partial d×k results, so it is used while those stay within 256 MB.
   if (is_sparse() && cols() * M.cols() <= (Index{1} << 21))
-    csr_transpose_times_dense(std::get<Csr>(x_), M, out);
+    csr_wide_times_tall(xt_, M, out);
   else if (is_sparse())
     csr_times_dense(xt_, M, out);
   else

@@ -15,7 +15,10 @@ constexpr Index kGramBlock = 64;
 /// Calls visit(first, block) for consecutive column blocks of AᵀA, where A is m×c
 /// given with its transpose At (c×m): block = Aᵀ·A[:, first:first+b] (c×b), obtained
 /// as At·E with E the dense m×b copy of those columns. O(nnz(A)·c) time over all
-/// blocks, O((m + c)·b) memory. Deterministic (csr_times_dense is).
+/// blocks, O((m + c)·b) memory. Deterministic, and the Gram comes out exactly symmetric:
+/// entry (f, g) and entry (g, f) sum the same nonzero products in the same (sample)
+/// order. The blocked gather reads E 256 rows at a time (csr_times_dense gathered rows
+/// of the m×64 E at random: 4 s against 0.7 s for MNIST-70k's 784×784 Gram).
 template <class Visit>
 void for_each_gram_block(const Csr& At, Visit visit) {
   const Index m = At.cols(), c = At.rows();
@@ -26,7 +29,7 @@ void for_each_gram_block(const Csr& At, Visit visit) {
     for (Index f = 0; f < b; ++f)
       for (auto p = At.row_ptr()[first + f]; p < At.row_ptr()[first + f + 1]; ++p)
         E(At.col_idx()[p], f) = At.values()[p];
-    csr_times_dense(At, E, block);
+    csr_wide_times_tall(At, E, block);
     visit(first, block);
   }
 }
