@@ -181,6 +181,8 @@ class TopList {
   }
   bool full() const { return heap_.size() == capacity_; }
   double worst() const { return heap_.front().distance; }
+  /// No candidate farther than this can enter the list: worst() when full, else +∞.
+  double bound() const { return full() ? worst() : std::numeric_limits<double>::infinity(); }
   const std::vector<Candidate>& items() const { return heap_; }
 
  private:
@@ -381,15 +383,21 @@ void knn_brute_tiled(const Rows& points, KnnResult& r) {
         points.block(b0, bn, block_b);
         tile.noalias() = block_a * block_b.transpose();
       }
+      // A candidate farther than a full list's worst entry would be refused by offer()
+      // anyway; testing the distance first skips the heap for almost every pair.
       {
         std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(a)]);
         for (Index i = 0; i < an; ++i) {
           TopList& top = tops[static_cast<size_t>(a0 + i)];
           const double qi = norms(a0 + i);
-          for (Index j = 0; j < bn; ++j)
-            if (a != b || i != j)
-              top.offer(qi + norms(b0 + j) - 2.0 * static_cast<double>(tile(i, j)),
-                        static_cast<std::int32_t>(b0 + j));
+          double worst = top.bound();
+          for (Index j = 0; j < bn; ++j) {
+            const double distance = qi + norms(b0 + j) - 2.0 * static_cast<double>(tile(i, j));
+            if (distance <= worst && (a != b || i != j)) {
+              top.offer(distance, static_cast<std::int32_t>(b0 + j));
+              worst = top.bound();
+            }
+          }
         }
       }
       if (a != b) {
@@ -397,9 +405,14 @@ void knn_brute_tiled(const Rows& points, KnnResult& r) {
         for (Index j = 0; j < bn; ++j) {
           TopList& top = tops[static_cast<size_t>(b0 + j)];
           const double qj = norms(b0 + j);
-          for (Index i = 0; i < an; ++i)
-            top.offer(qj + norms(a0 + i) - 2.0 * static_cast<double>(tile(i, j)),
-                      static_cast<std::int32_t>(a0 + i));
+          double worst = top.bound();
+          for (Index i = 0; i < an; ++i) {
+            const double distance = qj + norms(a0 + i) - 2.0 * static_cast<double>(tile(i, j));
+            if (distance <= worst) {
+              top.offer(distance, static_cast<std::int32_t>(a0 + i));
+              worst = top.bound();
+            }
+          }
         }
       }
     }

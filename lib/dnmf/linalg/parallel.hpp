@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "dnmf/core/types.hpp"
@@ -28,11 +29,11 @@ void for_row_blocks(Index rows, Index cols, F&& f) {
   }
 }
 
-/// Σ_b f(begin_b, count_b) over row blocks whose number depends on `rows` only (at
-/// most 16, at least 4096 rows each), summed in block order: a parallel reduction
-/// whose result does not depend on the thread count. T needs copy and +=.
-template <class T, class F>
-T reduce_row_blocks(Index rows, Index cols, const T& zero, F&& f) {
+/// combine(…combine(f(block 0), f(block 1))…, f(last block)) over row blocks whose
+/// number depends on `rows` only (at most 16, at least 4096 rows each), combined in
+/// block order: a parallel reduction whose result does not depend on the thread count.
+template <class T, class F, class Combine>
+T reduce_row_blocks(Index rows, Index cols, const T& zero, F&& f, Combine&& combine) {
   const Index blocks = std::max<Index>(1, std::min<Index>(16, rows / 4096));
   std::vector<T> partial(static_cast<size_t>(blocks), zero);
 #pragma omp parallel for schedule(dynamic, 1) if (blocks > 1 && rows * cols >= (Index{1} << 18))
@@ -41,8 +42,18 @@ T reduce_row_blocks(Index rows, Index cols, const T& zero, F&& f) {
     partial[static_cast<size_t>(b)] = f(begin, end - begin);
   }
   T total = partial[0];
-  for (Index b = 1; b < blocks; ++b) total += partial[static_cast<size_t>(b)];
+  for (Index b = 1; b < blocks; ++b) total = combine(total, partial[static_cast<size_t>(b)]);
   return total;
+}
+
+/// Σ_b f(begin_b, count_b) with the blocks above, summed in block order. T needs copy and +.
+template <class T, class F>
+T reduce_row_blocks(Index rows, Index cols, const T& zero, F&& f) {
+  return reduce_row_blocks(rows, cols, zero, std::forward<F>(f), [](const T& a, const T& b) -> T {
+    T sum = a;
+    sum += b;
+    return sum;
+  });
 }
 
 }  // namespace dnmf

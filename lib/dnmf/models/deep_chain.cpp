@@ -110,7 +110,7 @@ class Sweeper {
 
   /// Stops a diverging fit (objective unbounded below) before it overflows.
   void check_bounded(int iteration) const {
-    const double largest = s_.H().size() ? s_.H().maxCoeff() : 0.0;
+    const double largest = s_.h_summary().max;  // the values need the summary anyway
     if (largest > o_.max_entry)
       throw NumericalError("H is diverging (largest entry " + std::to_string(largest) + " > " +
                            std::to_string(o_.max_entry) + ") after iteration " + std::to_string(iteration) +
@@ -174,9 +174,18 @@ class Sweeper {
       positive.setZero();
       for (const ChainTerm* t : terms_)
         if (t->depends_on_P()) t->add_gradient_P(s_, negative, positive);
-      // ∇_{W_i} = Ψ_{i−1}ᵀ ∇_P Φ_{i+1}ᵀ, both parts stay >= 0.
-      core_num = psi.size() ? Dense(psi.transpose() * negative) : negative;
-      core_den = psi.size() ? Dense(psi.transpose() * positive) : positive;
+      // ∇_{W_i} = Ψ_{i−1}ᵀ ∇_P Φ_{i+1}ᵀ, both parts stay >= 0. Both parts in one
+      // product Ψᵀ[N P] split into row blocks across threads.
+      if (psi.size()) {
+        Dense parts(d, 2 * k), product;
+        parts << negative, positive;
+        dense_times(Dense(psi.transpose()), parts, product);
+        core_num = product.leftCols(k);
+        core_den = product.rightCols(k);
+      } else {
+        core_num = negative;
+        core_den = positive;
+      }
       if (i + 1 < l) {
         const Dense phi_t = phi[i].transpose();
         dense_times(core_num, phi_t, num);
@@ -209,30 +218,34 @@ class Sweeper {
       }
     }
     // H step (H_l; the papers' optional intermediate H_i do not enter the objective).
+    guarded_h_update(iteration, build_h_candidate(o_.h_exponent));
+  }
+
+  /// Builds the H candidate H ⊙ [N ⊘ max(D, δ)]^γ in h_work_ from the gradient parts at
+  /// the state's H; false if it has a NaN/Inf. One pass over the rows, in parallel:
+  /// each term adds its gradient rows to a block of 256 rows (thread-local, in cache)
+  /// and the update of those rows follows at once, so no n×k gradient is stored.
+  bool build_h_candidate(double gamma) {
     bool wants_xxth = false;
     for (const ChainTerm* t : terms_) wants_xxth = wants_xxth || t->needs_XXtH();
     if (wants_xxth) s_.prefetch_XP_and_XXtH();
-    const Index n = s_.n();
+    const Index n = s_.n(), k = s_.H().cols();
     std::vector<const ChainTerm*> h_terms;
     for (const ChainTerm* t : terms_)
       if (t->depends_on_H()) {
         t->prepare_gradient_H(s_);
         h_terms.push_back(t);
       }
-    hneg_.resize(n, k);  // members: reused across sweeps, no n×k allocation per iteration
-    hpos_.resize(n, k);
-    h_work_.resize(n, k);
-    // One pass over the rows, in parallel: each term adds its gradient rows to a block
-    // small enough to stay in cache, and the update of those rows follows at once.
+    h_work_.resize(n, k);  // member: reused across sweeps, no n×k allocation per iteration
     bool finite = true;
-    const double gamma = o_.h_exponent;
     for_row_blocks(n, k, [&](Index begin, Index count) {
       constexpr Index kRows = 256;
+      Dense negative(std::min(kRows, count), k), positive(negative.rows(), k);
       bool ok = true;
       for (Index b = begin; b < begin + count; b += kRows) {
         const Index c = std::min(kRows, begin + count - b);
-        auto neg = hneg_.middleRows(b, c);
-        auto pos = hpos_.middleRows(b, c);
+        auto neg = negative.topRows(c);
+        auto pos = positive.topRows(c);
         neg.setZero();
         pos.setZero();
         for (const ChainTerm* t : h_terms) t->add_gradient_H_rows(s_, b, neg, pos);
@@ -245,23 +258,21 @@ class Sweeper {
         finite = false;
       }
     });
-    guarded_h_update(iteration, finite);
+    return finite;
   }
 
-  /// H ← H ⊙ [N ⊘ max(D, δ)]^γ with the safeguard. Each candidate is built in h_work_
-  /// and swapped into the state (h_work_ then holds the previous H), so a sweep neither
-  /// allocates nor copies an n×k block.
+  /// H ← the candidate, with the safeguard. Each candidate is built in h_work_ and
+  /// swapped into the state (h_work_ then holds the previous H), so a sweep neither
+  /// allocates nor copies an n×k block. A halved step rebuilds the candidate from the
+  /// gradient at the restored H (its products are recomputed: halvings are rare, and
+  /// keeping two n×k gradient parts for them cost every sweep a pass of writes).
   void guarded_h_update(int iteration, bool candidate_finite) {
     double gamma = o_.h_exponent;
     const double f_old = total();
     std::vector<double> old_values;
     if (o_.safeguard) old_values = values_;
     for (int h = 0;; ++h) {
-      // The first candidate was built by the fused pass; halved steps are rebuilt from
-      // the stored gradient parts.
-      if (h > 0)
-        candidate_finite =
-            multiplicative_update_into(s_.H(), hneg_, hpos_, o_.epsilon, gamma, o_.floor, h_work_);
+      if (h > 0) candidate_finite = build_h_candidate(gamma);
       if (!candidate_finite)
         throw NumericalError("NaN/Inf in H after iteration " + std::to_string(iteration) + " (" + stage_ +
                              ")");
@@ -285,7 +296,7 @@ class Sweeper {
   std::string stage_;
   Clock::time_point start_;
   std::vector<double> values_;
-  Dense hneg_, hpos_, h_work_;  // gradient parts and candidate of the H step
+  Dense h_work_;  // candidate of the H step
 };
 
 std::uint64_t layer_seed(std::uint64_t seed, size_t layer) {

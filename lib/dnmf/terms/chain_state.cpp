@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 
 #include "dnmf/core/error.hpp"
+#include "dnmf/linalg/parallel.hpp"
 #include "dnmf/linalg/products.hpp"
 
 namespace dnmf {
@@ -63,6 +65,8 @@ std::atomic<std::uint64_t> h_versions{0};  // versions of P and H, unique across
 void ChainState::set_P(Dense P) {
   p_.swap(P);
   p_version_ = ++h_versions;
+  inner_xp_h_.reset();
+  xp_norm2_.reset();
   xp_.reset();
   xtxp_.reset();
   ptp_.reset();
@@ -76,9 +80,10 @@ void ChainState::set_H(Dense H) {
 void ChainState::swap_H(Dense& other) {
   h_.swap(other);
   h_version_ = ++h_versions;
+  inner_xp_h_.reset();
   xth_.reset();
   xxth_.reset();
-  hth_.reset();
+  h_summary_.reset();
 }
 
 const Dense& ChainState::XP() const {
@@ -136,12 +141,38 @@ const Dense& ChainState::PtP() const {
   return *ptp_;
 }
 
-const Dense& ChainState::HtH() const {
-  if (!hth_) {
-    hth_.emplace();
-    dense_gram(h_, *hth_);
+const ChainState::HSummary& ChainState::h_summary() const {
+  if (!h_summary_) {
+    const Index k = h_.cols();
+    const Vector& q = sample_squared_norms();
+    HSummary zero;
+    zero.gram = Dense::Zero(k, k);
+    zero.sums = Eigen::RowVectorXd::Zero(k);
+    zero.weighted_sums = Eigen::RowVectorXd::Zero(k);
+    zero.max = h_.size() ? -std::numeric_limits<double>::infinity() : 0.0;
+    HSummary total = reduce_row_blocks(
+        h_.rows(), k, zero,
+        [&](Index b, Index c) {
+          HSummary part = zero;
+          const auto rows = h_.middleRows(b, c);
+          part.gram.selfadjointView<Eigen::Lower>().rankUpdate(rows.transpose());  // lower half only
+          part.sums = rows.colwise().sum();
+          part.weighted_sums.noalias() = q.segment(b, c).transpose() * rows;
+          part.max = c ? rows.maxCoeff() : part.max;
+          return part;
+        },
+        [](const HSummary& a, const HSummary& b) {
+          HSummary sum = a;
+          sum.gram += b.gram;
+          sum.sums += b.sums;
+          sum.weighted_sums += b.weighted_sums;
+          sum.max = std::max(a.max, b.max);
+          return sum;
+        });
+    total.gram.triangularView<Eigen::StrictlyUpper>() = total.gram.transpose();
+    h_summary_ = std::move(total);
   }
-  return *hth_;
+  return *h_summary_;
 }
 
 const Vector& ChainState::sample_squared_norms() const {
@@ -181,13 +212,30 @@ double ChainState::gram_squared_norm() const {
 }
 
 double ChainState::xp_squared_norm() const {
-  if (xp_ || !gram_) return XP().squaredNorm();
-  return (p_.array() * XtXP().array()).sum();
+  if (!xp_norm2_) {
+    if (gram_) {  // ⟨P, G·P⟩: d×k, and G·P is needed by the P gradients anyway
+      xp_norm2_ = (p_.array() * XtXP().array()).sum();
+    } else {
+      const Dense& xp = XP();
+      xp_norm2_ = reduce_row_blocks(xp.rows(), xp.cols(), 0.0,
+                                    [&](Index b, Index c) { return xp.middleRows(b, c).squaredNorm(); });
+    }
+  }
+  return *xp_norm2_;
 }
 
 double ChainState::inner_XP_H() const {
-  if (xth_ || !xp_) return (p_.array() * XtH().array()).sum();
-  return (xp_->array() * h_.array()).sum();
+  if (!inner_xp_h_) {
+    if (xth_ || !xp_) {
+      inner_xp_h_ = (p_.array() * XtH().array()).sum();
+    } else {
+      const Dense& xp = *xp_;
+      inner_xp_h_ = reduce_row_blocks(h_.rows(), h_.cols(), 0.0, [&](Index b, Index c) {
+        return (xp.middleRows(b, c).array() * h_.middleRows(b, c).array()).sum();
+      });
+    }
+  }
+  return *inner_xp_h_;
 }
 
 }  // namespace dnmf

@@ -76,7 +76,16 @@ class ChainState {
   const Dense& XtXP() const;  ///< XᵀX·P, d×k: G·P in O(d²k), else Xᵀ(XP) in O(nnz·k)
   const Dense& XXtH() const;  ///< X·(XᵀH), n×k, O(nnz·k)
   const Dense& PtP() const;   ///< k×k, O(d·k²)
-  const Dense& HtH() const;   ///< k×k, O(n·k²)
+  const Dense& HtH() const { return h_summary().gram; }  ///< k×k, O(n·k²)
+  /// What the terms need of H alone, from one parallel pass over its rows: HᵀH (k×k,
+  /// exactly symmetric), the column sums 1ᵀH and qᵀH (q = sample_squared_norms()) and
+  /// the largest entry. Kept until H changes. O(n·k²/2).
+  struct HSummary {
+    Dense gram;
+    Eigen::RowVectorXd sums, weighted_sums;
+    double max = 0.0;
+  };
+  const HSummary& h_summary() const;
   /// Computes XP and X(XᵀH) in one pass over X (X·[P, XᵀH]) when both are needed.
   void prefetch_XP_and_XXtH() const;
 
@@ -85,8 +94,12 @@ class ChainState {
   /// ‖XᵀX‖_F² (constant of the feature-relationship term), computed once:
   /// ‖G‖² with the Gram, else a sparse XᵀX product (GraphBLAS) or blocked dense Grams.
   double gram_squared_norm() const;
-  double xp_squared_norm() const;  ///< ‖XP‖² = ⟨P, XᵀXP⟩, from whichever product is cheaper
-  double inner_XP_H() const;       ///< ⟨XP, H⟩ = ⟨P, XᵀH⟩, from whichever product is cached
+  /// ‖XP‖² = ⟨P, XᵀXP⟩: from G·P with the Gram (no pass over n), else from XP; kept
+  /// until P changes.
+  double xp_squared_norm() const;
+  /// ⟨XP, H⟩ = ⟨P, XᵀH⟩, from whichever product is cached; kept until P or H changes
+  /// (the decoder and the encoder both need it after every update).
+  double inner_XP_H() const;
 
  private:
   const DataMatrix* x_;
@@ -94,9 +107,11 @@ class ChainState {
   std::optional<Dense> gram_;
   Dense p_, h_;
   std::uint64_t h_version_ = 0, p_version_ = 0;
-  mutable Reusable<Dense> xp_, xth_, xtxp_, xxth_, ptp_, hth_;
+  mutable Reusable<Dense> xp_, xth_, xtxp_, xxth_, ptp_;
+  mutable Reusable<HSummary> h_summary_;
   mutable std::optional<Vector> q_;
   mutable std::optional<double> gram_norm2_;
+  mutable std::optional<double> inner_xp_h_, xp_norm2_;
 };
 
 }  // namespace dnmf

@@ -45,10 +45,8 @@ void DecoderLoss::add_gradient_H_rows(const ChainState& s, Index begin, Eigen::R
 // ---- encoder ----------------------------------------------------------------------
 
 double EncoderLoss::value(const ChainState& s) const {
-  const Dense& H = s.H();
-  const double h2 = reduce_row_blocks(H.rows(), H.cols(), 0.0,
-                                      [&](Index b, Index c) { return H.middleRows(b, c).squaredNorm(); });
-  const double f = h2 - 2.0 * s.inner_XP_H() + s.xp_squared_norm();
+  // ‖H‖² = tr(HᵀH): the k×k Gram is cached for the decoder, so no pass over H.
+  const double f = s.HtH().trace() - 2.0 * s.inner_XP_H() + s.xp_squared_norm();
   return std::max(f, 0.0);
 }
 
@@ -74,23 +72,9 @@ RepulsiveTerm::RepulsiveTerm(double lambda) : lambda_(lambda) {
   require_weight(lambda, "repulsive");
 }
 
-namespace {
-
-/// (qᵀH, 1ᵀH) as the two rows of a 2×k matrix, one parallel pass over H.
-Dense weighted_column_sums(const Vector& q, const Dense& H) {
-  return reduce_row_blocks(H.rows(), H.cols(), Dense(Dense::Zero(2, H.cols())), [&](Index b, Index c) {
-    Dense part(2, H.cols());
-    part.row(0).noalias() = q.segment(b, c).transpose() * H.middleRows(b, c);
-    part.row(1) = H.middleRows(b, c).colwise().sum();
-    return part;
-  });
-}
-
-}  // namespace
-
 double RepulsiveTerm::value(const ChainState& s) const {
-  const Dense sums = weighted_column_sums(s.sample_squared_norms(), s.H());
-  const double f = 2.0 * (sums.row(0).dot(sums.row(1)) - s.XtH().squaredNorm());
+  const ChainState::HSummary& h = s.h_summary();  // qᵀH and 1ᵀH
+  const double f = 2.0 * (h.weighted_sums.dot(h.sums) - s.XtH().squaredNorm());
   return lambda_ * std::max(f, 0.0);  // Σ S⁻_ij⟨h_i,h_j⟩ >= 0 since S⁻, H >= 0
 }
 
@@ -108,7 +92,7 @@ Dense RepulsiveTerm::times_H(const ChainState& s) {
 void RepulsiveTerm::prepare_gradient_H(const ChainState& s) const {
   if (lambda_ == 0.0) return;
   s.XXtH();
-  sums_ = weighted_column_sums(s.sample_squared_norms(), s.H());
+  s.h_summary();
 }
 
 void RepulsiveTerm::add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> /*negative*/,
@@ -117,7 +101,8 @@ void RepulsiveTerm::add_gradient_H_rows(const ChainState& s, Index begin, Eigen:
   // 2λ₁·(rows of times_H(s)), without the n×k temporary.
   const Index c = positive.rows();
   const Vector& q = s.sample_squared_norms();
-  positive += (2.0 * lambda_) * ((q.segment(begin, c) * sums_.row(1)).rowwise() + sums_.row(0) -
+  const ChainState::HSummary& h = s.h_summary();
+  positive += (2.0 * lambda_) * ((q.segment(begin, c) * h.sums).rowwise() + h.weighted_sums -
                                  2.0 * s.XXtH().middleRows(begin, c))
                                     .cwiseMax(0.0);
 }
@@ -137,7 +122,9 @@ const Dense& AttractiveTerm::sym_times_H(const ChainState& s) const {
   if (cached_version_ != s.h_version() || s.h_version() == 0) {
     const Dense& H = s.H();
     if (H.rows() != s_.rows()) throw InvalidOption("affinity matrix and H have different numbers of samples");
-    ht_ = H.transpose();  // reused buffer: no n×k allocation per call
+    ht_.resize(H.cols(), H.rows());  // reused buffer: no n×k allocation per call
+    for_row_blocks(H.rows(), H.cols(),
+                   [&](Index b, Index c) { ht_.middleCols(b, c) = H.middleRows(b, c).transpose(); });
     csr_times_transposed(s_, ht_, cached_);
     if (symmetric_) {
       cached_ *= 2.0;

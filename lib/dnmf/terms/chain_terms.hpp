@@ -97,7 +97,6 @@ class RepulsiveTerm final : public ChainTerm {
 
  private:
   double lambda_;
-  mutable Dense sums_;  // (qᵀH; 1ᵀH), 2×k, set by prepare_gradient_H
 };
 
 /// Attractive (graph) term λ₂ Σ_ij S_ij ‖h_i − h_j‖² for a sparse affinity S ≥ 0 (n×n).
