@@ -360,6 +360,7 @@ void knn_brute_tiled(const Rows& points, KnnResult& r) {
 #pragma omp parallel
   {
     Eigen::MatrixXf tile, columns_a;  // tile: kBlock × kBlock of qᵀx
+    std::vector<double> bound_a(static_cast<size_t>(kBlock));
     RowMajorF block_a, block_b;
     Index loaded_a = -1;
     const bool sparse_tiles = points.sparse_tiles();
@@ -384,18 +385,26 @@ void knn_brute_tiled(const Rows& points, KnnResult& r) {
         tile.noalias() = block_a * block_b.transpose();
       }
       // A candidate farther than a full list's worst entry would be refused by offer()
-      // anyway; testing the distance first skips the heap for almost every pair.
+      // anyway. Each column of the tile (contiguous) is first screened in one vectorised
+      // pass against the lists' bounds; only columns with a candidate are offered.
       {
         std::lock_guard<std::mutex> guard(locks[static_cast<size_t>(a)]);
-        for (Index i = 0; i < an; ++i) {
-          TopList& top = tops[static_cast<size_t>(a0 + i)];
-          const double qi = norms(a0 + i);
-          double worst = top.bound();
-          for (Index j = 0; j < bn; ++j) {
-            const double distance = qi + norms(b0 + j) - 2.0 * static_cast<double>(tile(i, j));
-            if (distance <= worst && (a != b || i != j)) {
+        for (Index i = 0; i < an; ++i)
+          bound_a[static_cast<size_t>(i)] = tops[static_cast<size_t>(a0 + i)].bound();
+        for (Index j = 0; j < bn; ++j) {
+          const double qj = norms(b0 + j);
+          const float* column = tile.col(j).data();
+          int any = 0;
+          for (Index i = 0; i < an; ++i)
+            any |= (norms(a0 + i) + qj - 2.0 * static_cast<double>(column[i]) <=
+                    bound_a[static_cast<size_t>(i)]);
+          if (!any) continue;
+          for (Index i = 0; i < an; ++i) {
+            const double distance = norms(a0 + i) + qj - 2.0 * static_cast<double>(column[i]);
+            if (distance <= bound_a[static_cast<size_t>(i)] && (a != b || i != j)) {
+              TopList& top = tops[static_cast<size_t>(a0 + i)];
               top.offer(distance, static_cast<std::int32_t>(b0 + j));
-              worst = top.bound();
+              bound_a[static_cast<size_t>(i)] = top.bound();
             }
           }
         }
@@ -405,9 +414,14 @@ void knn_brute_tiled(const Rows& points, KnnResult& r) {
         for (Index j = 0; j < bn; ++j) {
           TopList& top = tops[static_cast<size_t>(b0 + j)];
           const double qj = norms(b0 + j);
+          const float* column = tile.col(j).data();
           double worst = top.bound();
+          int any = 0;
+          for (Index i = 0; i < an; ++i)
+            any |= (norms(a0 + i) + qj - 2.0 * static_cast<double>(column[i]) <= worst);
+          if (!any) continue;
           for (Index i = 0; i < an; ++i) {
-            const double distance = qj + norms(a0 + i) - 2.0 * static_cast<double>(tile(i, j));
+            const double distance = norms(a0 + i) + qj - 2.0 * static_cast<double>(column[i]);
             if (distance <= worst) {
               top.offer(distance, static_cast<std::int32_t>(a0 + i));
               worst = top.bound();

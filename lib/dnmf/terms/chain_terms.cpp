@@ -118,7 +118,7 @@ AttractiveTerm::AttractiveTerm(Csr S, double lambda) : s_(std::move(S)), lambda_
   degree_ = s_.row_sums() + s_.col_sums();
 }
 
-const Dense& AttractiveTerm::sym_times_H(const ChainState& s) const {
+const Dense& AttractiveTerm::half_sym_times_H(const ChainState& s) const {
   if (cached_version_ != s.h_version() || s.h_version() == 0) {
     const Dense& H = s.H();
     if (H.rows() != s_.rows()) throw InvalidOption("affinity matrix and H have different numbers of samples");
@@ -126,11 +126,10 @@ const Dense& AttractiveTerm::sym_times_H(const ChainState& s) const {
     for_row_blocks(H.rows(), H.cols(),
                    [&](Index b, Index c) { ht_.middleCols(b, c) = H.middleRows(b, c).transpose(); });
     csr_times_transposed(s_, ht_, cached_);
-    if (symmetric_) {
-      cached_ *= 2.0;
-    } else {
+    if (!symmetric_) {  // (SH + SᵀH)/2; for symmetric S the product itself, no extra pass
       csr_times_transposed(st_, ht_, scratch_);
       cached_ += scratch_;
+      cached_ *= 0.5;
     }
     cached_version_ = s.h_version();
   }
@@ -138,19 +137,19 @@ const Dense& AttractiveTerm::sym_times_H(const ChainState& s) const {
 }
 
 double AttractiveTerm::value(const ChainState& s) const {
-  // ⟨H, SH⟩ = ½⟨H, (S + Sᵀ)H⟩.
+  // ⟨H, SH⟩ = ⟨H, ½(S + Sᵀ)H⟩.
   const Dense& H = s.H();
-  const Dense& SH = sym_times_H(s);
+  const Dense& SH = half_sym_times_H(s);
   const double f = reduce_row_blocks(H.rows(), H.cols(), 0.0, [&](Index b, Index c) {
     const auto h = H.middleRows(b, c);
     return (degree_.segment(b, c).array() * h.rowwise().squaredNorm().array()).sum() -
-           (h.array() * SH.middleRows(b, c).array()).sum();
+           2.0 * (h.array() * SH.middleRows(b, c).array()).sum();
   });
   return lambda_ * std::max(f, 0.0);
 }
 
 void AttractiveTerm::prepare_gradient_H(const ChainState& s) const {
-  if (lambda_ != 0.0) sym_times_H(s);
+  if (lambda_ != 0.0) half_sym_times_H(s);
 }
 
 void AttractiveTerm::add_gradient_H_rows(const ChainState& s, Index begin, Eigen::Ref<Dense> negative,
@@ -158,7 +157,7 @@ void AttractiveTerm::add_gradient_H_rows(const ChainState& s, Index begin, Eigen
   if (lambda_ == 0.0) return;
   const Index c = negative.rows();
   const double w = 2.0 * lambda_;
-  negative += w * cached_.middleRows(begin, c);  // (S + Sᵀ)H, computed by prepare_gradient_H
+  negative += (2.0 * w) * cached_.middleRows(begin, c);  // (S + Sᵀ)H, from prepare_gradient_H
   positive += w * (degree_.segment(begin, c).asDiagonal() * s.H().middleRows(begin, c));
 }
 

@@ -121,16 +121,17 @@ class AttractiveTerm final : public ChainTerm {
   const Csr& affinity() const { return s_; }
 
  private:
-  /// (S + Sᵀ)H for the state's current H: the gradient at H_t and the value after the
-  /// update that produced H_t need the same product, so it is computed once per H.
-  const Dense& sym_times_H(const ChainState& s) const;
+  /// ½(S + Sᵀ)H (= SH for symmetric S) for the state's current H: the gradient at H_t
+  /// and the value after the update that produced H_t need the same product, so it is
+  /// computed once per H.
+  const Dense& half_sym_times_H(const ChainState& s) const;
 
   Csr s_, st_;
   bool symmetric_;
   Vector degree_;  // r + c
   double lambda_;
   mutable std::uint64_t cached_version_ = 0;
-  mutable Dense cached_, ht_, scratch_;  // (S + Sᵀ)H, and reused buffers for Hᵀ and SᵀH
+  mutable Dense cached_, ht_, scratch_;  // ½(S + Sᵀ)H, and reused buffers for Hᵀ and SᵀH
 };
 
 /// Feature-relationship preservation ‖XᵀX − λ₃PPᵀ‖_F² (papers: ‖XXᵀ − λ₃Ψ_lΨ_lᵀ‖², d×d,
