@@ -59,41 +59,50 @@ inline void row_panel(Csr::Offset begin, Csr::Offset end, const Csr::ColIndex* c
   for (int j = 0; j < W; ++j) out[j] = acc[j];
 }
 
-/// Rows of A·B for CSR A and Bt = Bᵀ (k×n, so row j of B is contiguous), built 32
-/// rows at a time in a per-thread buffer and handed to store(first, rows, buffer)
-/// (row r of the chunk at buffer + r·k). Columns are processed in panels of 16 (the
-/// rest in panels of 4 and singles); each output entry is summed over the row's
-/// stored entries in order, so results do not depend on the thread count.
-/// O(nnz(A)·k).
+constexpr Index kChunk = 32;
+
+/// The parallel loop of the gathers: rows of A in chunks of kChunk, each chunk built in a
+/// per-thread buffer of `buffers` row-major kChunk×k blocks (row(i, p) fills row i of the
+/// chunk at p, p + kChunk·k, …) and handed to store(first, rows, buffer). Each output
+/// row is made by one call, so results do not depend on the thread count.
+template <class Row, class Store>
+void for_row_chunks(const Csr& A, Index k, int buffers, Row row, Store store) {
+  const Index m = A.rows(), chunks = (m + kChunk - 1) / kChunk;
+// Small products are not worth a fork/join (which costs milliseconds on a loaded machine).
+#pragma omp parallel if (A.nnz() * k > 200000)
+  {
+    std::vector<double> buffer(static_cast<size_t>(buffers * kChunk * k));
+#pragma omp for schedule(dynamic, 8)
+    for (Index chunk = 0; chunk < chunks; ++chunk) {
+      const Index first = chunk * kChunk, rows = std::min(kChunk, m - first);
+      for (Index r = 0; r < rows; ++r) row(first + r, buffer.data() + r * k);
+      store(first, rows, buffer.data());
+    }
+  }
+}
+
+/// Rows of A·B for CSR A and Bt = Bᵀ (k×n, so row j of B is contiguous), chunk by chunk
+/// through store(first, rows, buffer) (row r of the chunk at buffer + r·k). Columns are
+/// processed in panels of 16 (the rest in panels of 4 and singles); each output entry
+/// is summed over the row's stored entries in order. O(nnz(A)·k).
 template <bool Prefetch, class Store>
 void gather_rows_impl(const Csr& A, const Dense& Bt, Store store) {
-  const Index m = A.rows(), k = Bt.rows();
+  const Index k = Bt.rows();
   const auto* rp = A.row_ptr().data();
   const auto* ci = A.col_idx().data();
   const double* v = A.values().data();
   const double* b = Bt.data();
   const Csr::Offset nnz = static_cast<Csr::Offset>(A.nnz());
-  constexpr Index kChunk = 32;
-  const Index chunks = (m + kChunk - 1) / kChunk;
-// Small products are not worth a fork/join (which costs milliseconds on a loaded machine).
-#pragma omp parallel if (A.nnz() * k > 200000)
-  {
-    std::vector<double> buffer(static_cast<size_t>(kChunk * k));
-#pragma omp for schedule(dynamic, 8)
-    for (Index chunk = 0; chunk < chunks; ++chunk) {
-      const Index first = chunk * kChunk, rows = std::min(kChunk, m - first);
-      for (Index r = 0; r < rows; ++r) {
-        const Index i = first + r;
-        double* c = buffer.data() + r * k;
+  for_row_chunks(
+      A, k, 1,
+      [&](Index i, double* c) {
         Index j0 = 0;
         for (; j0 + 16 <= k; j0 += 16)
           row_panel<16, Prefetch>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0, nnz);
         for (; j0 + 4 <= k; j0 += 4) row_panel<4, Prefetch>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0, nnz);
         for (; j0 < k; ++j0) row_panel<1, Prefetch>(rp[i], rp[i + 1], ci, v, b, k, j0, c + j0, nnz);
-      }
-      store(first, rows, buffer.data());
-    }
-  }
+      },
+      store);
 }
 
 template <class Store>
@@ -196,29 +205,22 @@ void csr_times_dense_dual(const Csr& A, const std::vector<double>& values2, cons
   const double* v2 = values2.data();
   const double* b = Bt.data();
   const Csr::Offset nnz = static_cast<Csr::Offset>(A.nnz());
-  constexpr Index kChunk = 32;
-  const Index chunks = (m + kChunk - 1) / kChunk;
-#pragma omp parallel if (A.nnz() * k > 200000)
-  {
-    std::vector<double> buffer1(static_cast<size_t>(kChunk * k)), buffer2(buffer1.size());
-#pragma omp for schedule(dynamic, 8)
-    for (Index chunk = 0; chunk < chunks; ++chunk) {
-      const Index first = chunk * kChunk, rows = std::min(kChunk, m - first);
-      for (Index r = 0; r < rows; ++r) {
-        const Index i = first + r;
-        double* c1 = buffer1.data() + r * k;
-        double* c2 = buffer2.data() + r * k;
+  const Index second = kChunk * k;  // offset of the second buffer
+  for_row_chunks(
+      A, k, 2,
+      [&](Index i, double* c1) {
+        double* c2 = c1 + second;
         Index j0 = 0;
         for (; j0 + 16 <= k; j0 += 16)
           row_panel_dual<16>(rp[i], rp[i + 1], ci, v1, v2, b, k, j0, c1 + j0, c2 + j0, nnz);
         for (; j0 + 4 <= k; j0 += 4)
           row_panel_dual<4>(rp[i], rp[i + 1], ci, v1, v2, b, k, j0, c1 + j0, c2 + j0, nnz);
         for (; j0 < k; ++j0) row_panel_dual<1>(rp[i], rp[i + 1], ci, v1, v2, b, k, j0, c1 + j0, c2 + j0, nnz);
-      }
-      store_columns(buffer1.data(), first, rows, k, 0, k, out1);
-      store_columns(buffer2.data(), first, rows, k, 0, k, out2);
-    }
-  }
+      },
+      [&](Index first, Index rows, const double* buffer) {
+        store_columns(buffer, first, rows, k, 0, k, out1);
+        store_columns(buffer + second, first, rows, k, 0, k, out2);
+      });
 }
 
 Dense csr_times_dense(const Csr& A, const Dense& B) {
