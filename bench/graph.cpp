@@ -67,12 +67,13 @@
 #include <vector>
 
 #include "dnmf/graph/sbm.hpp"
-#include "dnmf/io/atomic_file.hpp"
 #include "dnmf/io/edge_list.hpp"
 #include "dnmf/io/labels.hpp"
+#include "dnmf/io/output.hpp"
 #include "dnmf/metrics/graph_metrics.hpp"
 #include "dnmf/metrics/metrics.hpp"
-#include "dnmf/models/deep_graph_nmf.hpp"
+#include "dnmf/models/dasnmf.hpp"
+#include "dnmf/models/dsnmf.hpp"
 #include "dnmf/models/graph_nmf.hpp"
 
 namespace {

@@ -25,11 +25,12 @@
 #include <string>
 #include <vector>
 
+#include "dnmf/cluster/assign.hpp"
 #include "dnmf/cluster/kmeans.hpp"
 #include "dnmf/core/rng.hpp"
-#include "dnmf/io/atomic_file.hpp"
 #include "dnmf/io/data_file.hpp"
 #include "dnmf/io/labels.hpp"
+#include "dnmf/io/output.hpp"
 #include "dnmf/metrics/metrics.hpp"
 #include "dnmf/models/danmf.hpp"
 #include "dnmf/models/dn2mfgl.hpp"

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "dnmf/cluster/assign.hpp"
 #include "dnmf/cluster/kmeans.hpp"
 #include "dnmf/core/rng.hpp"
 #include "dnmf/io/data_file.hpp"

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 
+#include "dnmf/cluster/assign.hpp"
 #include "dnmf/cluster/kmeans.hpp"
 #include "dnmf/core/csr.hpp"
 #include "dnmf/core/error.hpp"

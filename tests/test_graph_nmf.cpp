@@ -13,7 +13,6 @@
 #include "dnmf/core/rng.hpp"
 #include "dnmf/metrics/graph_metrics.hpp"
 #include "dnmf/metrics/metrics.hpp"
-#include "dnmf/models/fit_loop.hpp"
 #include "dnmf/models/graph_nmf.hpp"
 
 #include "graph_helpers.hpp"
@@ -137,30 +136,4 @@ BOOST_AUTO_TEST_CASE(modularity_and_conductance_match_hand_computation) {
     BOOST_TEST(rel_err(phi[static_cast<size_t>(c)], cut / std::min(vol, b.sum() - vol)) < 1e-12);
   }
   BOOST_CHECK_THROW(dnmf::modularity(A, std::vector<int>(5, 0)), dnmf::InvalidOption);
-}
-
-BOOST_AUTO_TEST_CASE(stopping_rule_compares_with_the_decrease_so_far) {
-  // A graph objective sits near ‖A‖²: here f_t = 10⁶ − 10·(1 − 0.9^t), so every step
-  // decreases f by less than 1e-6·f and a rule relative to f would stop at iteration 2.
-  // Relative to the decrease since iteration 1, the step 0.1·0.9^{t−1}·10 falls below
-  // 1e-4·(f₁ − f_t) near t ≈ 66.
-  const dnmf::Progress none;  // FitLoop keeps a reference
-  std::vector<double> trace;
-  int iterations = 0;
-  dnmf::Status status = dnmf::Status::not_run;
-  dnmf::detail::FitLoop loop(trace, iterations, status, 1000, 1e-4, none, "test");
-  int t = 1;
-  while (loop.record(t, 1e6 - 10.0 * (1.0 - std::pow(0.9, t)))) ++t;
-  BOOST_TEST((status == dnmf::Status::converged));
-  BOOST_TEST(t >= 60);
-  BOOST_TEST(t <= 75);
-  // A flat trace stops as soon as the rule can be evaluated, and tolerance 0 never stops.
-  trace.clear();
-  dnmf::detail::FitLoop flat(trace, iterations, status, 1000, 1e-4, none, "test");
-  t = 1;
-  while (flat.record(t, 5.0)) ++t;
-  BOOST_TEST(t == 3);
-  dnmf::detail::FitLoop never(trace, iterations, status, 50, 0.0, none, "test");
-  for (t = 1; t <= 50; ++t) BOOST_TEST_REQUIRE(never.record(t, 5.0));
-  BOOST_TEST((status == dnmf::Status::max_iterations));
 }

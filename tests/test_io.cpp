@@ -6,16 +6,22 @@
 #include <stdlib.h>
 #include <zlib.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 
 #include "dnmf/core/error.hpp"
+#include "dnmf/core/memory.hpp"
 #include "dnmf/core/rng.hpp"
-#include "dnmf/io/atomic_file.hpp"
+#include "dnmf/io/data_file.hpp"
 #include "dnmf/io/edge_list.hpp"
 #include "dnmf/io/labels.hpp"
 #include "dnmf/io/matrix_market.hpp"
+#include "dnmf/io/model_file.hpp"
+#include "dnmf/io/output.hpp"
+#include "dnmf/linalg/data_matrix.hpp"
 
 namespace fs = std::filesystem;
 using dnmf::Csr;
@@ -65,6 +71,11 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 const std::string kCoord = "%%MatrixMarket matrix coordinate real general\n";
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 }  // namespace
 
@@ -237,14 +248,17 @@ BOOST_AUTO_TEST_CASE(sizes_that_would_exhaust_memory_are_refused_before_allocati
       t.file("huge.mtx", "%%MatrixMarket matrix array real general\n1000000000 1000000000\n1\n");
   const std::string m = input_error([&] { dnmf::io::read_matrix_market_any(huge); });
   BOOST_TEST(contains(m, "huge.mtx:2:"));
-  BOOST_TEST(contains(m, "memory limit"));
+  BOOST_TEST(contains(m, "can hold"));
   const auto many = t.file("many.mtx", kCoord + "1000000000 1000000000 900000000000\n");
   BOOST_TEST(contains(input_error([&] { dnmf::io::read_matrix_market_any(many); }), "many.mtx:2:"));
-  // An explicit small limit applies to otherwise small files too.
-  const auto small = t.file("small.mtx", "%%MatrixMarket matrix array real general\n100 100\n");
+  // An explicit small limit applies to otherwise small files too (10⁴ values: 80 KB).
+  std::string values;
+  for (int i = 0; i < 10000; ++i) values += "1\n";
+  const auto small = t.file("small.mtx", "%%MatrixMarket matrix array real general\n100 100\n" + values);
   dnmf::io::ReadLimits limits;
   limits.max_bytes = 1000;
-  BOOST_TEST(contains(input_error([&] { dnmf::io::read_matrix_market_any(small, limits); }), "memory limit"));
+  BOOST_TEST(
+      contains(input_error([&] { dnmf::io::read_matrix_market_any(small, limits); }), "memory budget"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -359,7 +373,217 @@ BOOST_AUTO_TEST_CASE(unwritable_directory_is_an_error_naming_the_path) {
     BOOST_FAIL("no error");
   } catch (const dnmf::Error& e) {
     BOOST_TEST(contains(e.what(), "/nonexistent/dir/labels.txt"));
+    BOOST_TEST(contains(e.what(), "does not exist"));
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_symlink_is_written_through_and_stays_a_link) {
+  TempDir t;
+  const auto target = t.file("real.txt", "old\n");
+  const auto link = (t.path / "link.txt").string();
+  fs::create_symlink("real.txt", link);
+  dnmf::io::write_file_atomically(link, [](std::ostream& o) { o << "new\n"; });
+  BOOST_TEST(fs::is_symlink(link));
+  BOOST_TEST(read_all(target) == "new\n");
+  // A dangling link creates its target.
+  const auto dangling = (t.path / "dangling.txt").string();
+  fs::create_symlink("created.txt", dangling);
+  dnmf::io::write_file_atomically(dangling, [](std::ostream& o) { o << "x\n"; });
+  BOOST_TEST(fs::is_symlink(dangling));
+  BOOST_TEST(read_all((t.path / "created.txt").string()) == "x\n");
+  BOOST_TEST(t.listing().size() == 4u);  // no temporary left
+}
+
+BOOST_AUTO_TEST_CASE(devices_are_written_through_never_replaced) {
+  dnmf::io::write_file_atomically("/dev/null", [](std::ostream& o) { o << "discarded\n"; });
+  struct stat st {};
+  BOOST_TEST_REQUIRE(::stat("/dev/null", &st) == 0);
+  BOOST_TEST(S_ISCHR(st.st_mode));
+  // /dev/full takes the write and fails it: an OutputError naming the device.
+  try {
+    dnmf::io::write_file_atomically("/dev/full", [](std::ostream& o) { o << "no room\n"; });
+    BOOST_FAIL("write to /dev/full succeeded");
+  } catch (const dnmf::OutputError& e) {
+    BOOST_TEST(contains(e.what(), "/dev/full"));
+  }
+  BOOST_TEST_REQUIRE(::stat("/dev/full", &st) == 0);
+  BOOST_TEST(S_ISCHR(st.st_mode));
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_rename_rolls_the_whole_set_back) {
+  TempDir t;
+  const auto first = t.file("a.txt", "old a\n");
+  const auto second = (t.path / "b.txt").string();
+  dnmf::io::OutputSet set;
+  set.add(first, "--out");
+  set.add(second, "--save-model");
+  set.write(0, [](std::ostream& o) { o << "new a\n"; });
+  set.write(1, [](std::ostream& o) { o << "new b\n"; });
+  fs::create_directory(second);  // appears after the check: its rename must fail
+  BOOST_CHECK_THROW(set.commit(), dnmf::OutputError);
+  BOOST_TEST(read_all(first) == "old a\n");  // swapped back
+  BOOST_TEST(fs::is_directory(second));
+}
+
+BOOST_AUTO_TEST_CASE(group_commit_replaces_every_file_and_keeps_modes) {
+  TempDir t;
+  const auto a = t.file("a.txt", "old\n");
+  ::chmod(a.c_str(), 0640);
+  const auto b = (t.path / "b.txt").string();
+  dnmf::io::OutputSet set;
+  set.add(a, "--out");
+  set.add(b, "--save-model");
+  set.check_collisions();
+  set.write(0, [](std::ostream& o) { o << "A\n"; });
+  set.write(1, [](std::ostream& o) { o << "B\n"; });
+  BOOST_TEST(read_all(a) == "old\n");  // nothing visible before the commit
+  set.commit();
+  BOOST_TEST(read_all(a) == "A\n");
+  BOOST_TEST(read_all(b) == "B\n");
+  struct stat st {};
+  ::stat(a.c_str(), &st);
+  BOOST_TEST((st.st_mode & 0777) == 0640u);
+  BOOST_TEST(t.listing().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(outputs_are_checked_before_any_work) {
+  TempDir t;
+  const auto input = t.file("in.mtx", "x\n");
+  dnmf::io::OutputSet set;
+  BOOST_CHECK_THROW(set.add((t.path / "missing" / "x.txt").string(), "--out"), dnmf::InvalidOption);
+  BOOST_CHECK_THROW(set.add(t.path.string(), "--out"), dnmf::InvalidOption);  // a directory
+  BOOST_CHECK_THROW(set.add("", "--out"), dnmf::InvalidOption);
+  // Collisions: with an input (also through a link), with each other, stdout twice.
+  dnmf::io::OutputSet in_place;
+  in_place.add(input, "--out");
+  BOOST_CHECK_THROW(in_place.check_collisions({{"DATA", input}}), dnmf::InvalidOption);
+  const auto link = (t.path / "link.mtx").string();
+  fs::create_symlink("in.mtx", link);
+  dnmf::io::OutputSet via_link;
+  via_link.add(link, "--out");
+  BOOST_CHECK_THROW(via_link.check_collisions({{"DATA", input}}), dnmf::InvalidOption);
+  dnmf::io::OutputSet twice;
+  twice.add((t.path / "o.txt").string(), "--out");
+  twice.add((t.path / "." / "o.txt").string(), "--save-model");
+  BOOST_CHECK_THROW(twice.check_collisions(), dnmf::InvalidOption);
+  dnmf::io::OutputSet stdout_twice;
+  stdout_twice.add("-", "--out");
+  stdout_twice.add("-", "--save-model");
+  BOOST_CHECK_THROW(stdout_twice.check_collisions(), dnmf::InvalidOption);
+  dnmf::io::OutputSet null_twice;  // devices may repeat
+  null_twice.add("/dev/null", "--out");
+  null_twice.add("/dev/null", "--save-model");
+  BOOST_CHECK_NO_THROW(null_twice.check_collisions());
+}
+
+BOOST_AUTO_TEST_CASE(a_name_of_maximal_length_is_accepted) {
+  TempDir t;
+  const std::string name(250, 'n');  // NAME_MAX is 255: the temporary must not lengthen it
+  const auto target = (t.path / name).string();
+  dnmf::io::write_labels(target, {1, 2});
+  BOOST_TEST(dnmf::io::read_labels(target) == (std::vector<int>{1, 2}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(hostile_input)
+
+BOOST_AUTO_TEST_CASE(gzip_truncation_is_named) {
+  TempDir t;
+  std::string content = kCoord + "2 2 2\n1 1 1\n2 2 2\n";
+  for (int i = 0; i < 200; ++i)
+    content += "% padding to get several deflate blocks " + std::to_string(i) + "\n";
+  const auto whole = t.gz("whole.mtx.gz", content);
+  BOOST_CHECK_NO_THROW(dnmf::io::read_matrix_market(whole));
+  std::string bytes = read_all(whole);
+  // Without its 8-byte trailer (CRC and length), and cut in the middle.
+  std::ofstream(t.path / "notrailer.mtx.gz", std::ios::binary) << bytes.substr(0, bytes.size() - 8);
+  std::ofstream(t.path / "cut.mtx.gz", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  for (const char* name : {"notrailer.mtx.gz", "cut.mtx.gz"}) {
+    const std::string e = input_error([&] { dnmf::io::read_matrix_market((t.path / name).string()); });
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST(contains(e, "truncated gzip stream"));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lying_headers_are_refused_before_allocating) {
+  TempDir t;
+  const auto dense = t.file("lie.mtx", "%%MatrixMarket matrix array real general\n20000 20000\n1\n2\n");
+  const std::string e = input_error([&] { dnmf::io::read_matrix_market(dense); });
+  BOOST_TEST(contains(e, "lie.mtx:2:"));
+  BOOST_TEST(contains(e, "the size line is wrong or the file is truncated"));
+  const auto coord = t.file("lie2.mtx", kCoord + "100000 100000 50000000\n1 1 1\n");
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_matrix_market(coord); }), "lie2.mtx:2:"));
+  // A lying model file (W declared 1000000 x 1000).
+  const auto model =
+      t.file("m.model", "dnmf-model 1\nmodel danmf\nnormalize none\nlayers 1 1000\nW 1 1000000 1000\n1\n");
+  BOOST_TEST(contains(input_error([&] { dnmf::io::load_model(model); }), "m.model:5:"));
+}
+
+BOOST_AUTO_TEST_CASE(long_lines_are_refused) {
+  TempDir t;
+  const auto p = t.file("long.txt", "1\n" + std::string((32u << 20) + 10, '7') + "\n");
+  const std::string e = input_error([&] { dnmf::io::read_labels(p); });
+  BOOST_TEST(contains(e, "long.txt:2: line longer than"));
+  BOOST_TEST(e.size() < 200u);  // the message never repeats the line
+  const auto q = t.file("long_label.txt", std::string(1000, '7') + "\n");
+  const std::string e2 = input_error([&] { dnmf::io::read_labels(q); });
+  BOOST_TEST(contains(e2, "(1000 characters)"));
+  BOOST_TEST(e2.size() < 200u);
+}
+
+BOOST_AUTO_TEST_CASE(edge_list_ids_and_matrix_market_adjacency) {
+  TempDir t;
+  const std::string e = input_error([&] { dnmf::io::read_edge_list(t.file("big.txt", "0 100000000\n")); });
+  BOOST_TEST(contains(e, "renumber"));
+  const std::string max =
+      input_error([&] { dnmf::io::read_edge_list(t.file("max.txt", "0 1\n2147483647 0\n")); });
+  BOOST_TEST(contains(max, "max.txt:2: node id 2147483647 is too large"));
+  // A Matrix Market file given as an edge list is read as the adjacency, not misread.
+  const auto mm = t.file("g.mtx", kCoord + "3 3 2\n1 2 1\n3 2 0.5\n");
+  const Csr und = dnmf::io::read_edge_list(mm);
+  BOOST_TEST(und.rows() == 3);
+  BOOST_TEST(und.nnz() == 4);
+  BOOST_TEST(und.coeff(1, 0) == 1.0);
+  dnmf::io::EdgeListOptions directed;
+  directed.directed = true;
+  const Csr dir = dnmf::io::read_edge_list(mm, directed);
+  BOOST_TEST(dir.nnz() == 2);
+  BOOST_TEST(dir.coeff(2, 1) == 0.5);
+  BOOST_TEST(dir.coeff(1, 2) == 0.0);
+  const auto rect = t.file("r.mtx", kCoord + "2 3 1\n1 3 1\n");
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_edge_list(rect); }), "must be square"));
+}
+
+BOOST_AUTO_TEST_CASE(data_that_cannot_be_fitted_is_refused_up_front) {
+  TempDir t;
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_data(t.file("e.mtx", kCoord + "0 5 0\n")); }),
+                      "holds no data"));
+  dnmf::DataMatrix big(dnmf::io::read_data(t.file("b.mtx", kCoord + "3 1 3\n1 1 1e155\n2 1 1\n3 1 2\n")));
+  BOOST_CHECK_THROW(big.require_finite_scale("b.mtx"), dnmf::InputError);
+  BOOST_CHECK_THROW(big.require_nonnegative("b.mtx"), dnmf::InputError);
+  big.normalize(dnmf::Normalization::max);  // scaled down it is fine
+  BOOST_CHECK_NO_THROW(big.require_finite_scale("b.mtx"));
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_values_are_never_written) {
+  TempDir t;
+  Dense m = Dense::Ones(2, 2);
+  m(1, 0) = std::numeric_limits<double>::infinity();
+  const auto p = (t.path / "h.mtx").string();
+  BOOST_CHECK_THROW(dnmf::io::write_matrix_market(p, m), dnmf::NumericalError);
+  BOOST_TEST(!fs::exists(p));
+  BOOST_TEST(t.listing().empty());
+}
+
+BOOST_AUTO_TEST_CASE(memory_sizes_parse) {
+  BOOST_TEST(dnmf::parse_memory_size("512M", "--max-memory") == 512ull << 20);
+  BOOST_TEST(dnmf::parse_memory_size("2G", "--max-memory") == 2ull << 30);
+  BOOST_TEST(dnmf::parse_memory_size("1.5GiB", "--max-memory") == 3ull << 29);
+  BOOST_TEST(dnmf::parse_memory_size("1000", "--max-memory") == 1000u);
+  for (const char* bad : {"", "G", "-1G", "0", "12X", "1e30T"})
+    BOOST_CHECK_THROW(dnmf::parse_memory_size(bad, "--max-memory"), dnmf::InvalidOption);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

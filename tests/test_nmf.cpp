@@ -142,18 +142,29 @@ BOOST_AUTO_TEST_CASE(invalid_input_is_refused) {
   BOOST_CHECK_THROW(dnmf::fit_nmf(DataMatrix(x), opt), dnmf::InputError);
 }
 
-BOOST_AUTO_TEST_CASE(numerical_blowup_is_reported_with_iteration) {
-  // Huge data overflows the Grams to Inf: the fit must stop with an error that names
-  // the iteration, not return garbage.
+BOOST_AUTO_TEST_CASE(a_non_finite_factor_is_reported_with_iteration_and_factor) {
+  Dense w = Dense::Ones(3, 2);
+  BOOST_CHECK_NO_THROW(dnmf::check_finite(w, "W", 4, "nmf"));
+  w(2, 1) = std::numeric_limits<double>::quiet_NaN();
+  try {
+    dnmf::check_finite(w, "W", 4, "nmf");
+    BOOST_FAIL("NaN accepted");
+  } catch (const dnmf::NumericalError& e) {
+    BOOST_TEST(std::string(e.what()) == "NaN/Inf in W after iteration 4 (nmf)");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(data_too_large_to_square_is_refused_before_fitting) {
+  // 1e300 overflows ‖X‖² (and every Gram): refused up front as an input error naming
+  // the scale, rather than failing with NaN at some iteration.
   const Dense x = Dense::Constant(6, 5, 1e300);
   dnmf::NmfOptions opt;
   opt.rank = 2;
-  opt.tolerance = 0;
   try {
     dnmf::fit_nmf(DataMatrix(x), opt);
-    BOOST_FAIL("no NumericalError");
-  } catch (const dnmf::NumericalError& e) {
-    BOOST_TEST(std::string(e.what()).find("iteration") != std::string::npos);
+    BOOST_FAIL("no InputError");
+  } catch (const dnmf::InputError& e) {
+    BOOST_TEST(std::string(e.what()).find("overflows double precision") != std::string::npos);
   }
 }
 

@@ -39,6 +39,13 @@ class InvalidOption : public Error {
   explicit InvalidOption(const std::string& what) : Error(what) {}
 };
 
+/// An output could not be written (disk full, rename failed, device error); names the
+/// path. Nothing half-written is left behind (io/output.hpp).
+class OutputError : public Error {
+ public:
+  explicit OutputError(const std::string& what) : Error(what) {}
+};
+
 /// NaN/Inf or divergence during a fit; names the iteration and the term.
 class NumericalError : public Error {
  public:

@@ -548,6 +548,12 @@ KnnResult knn(const DataMatrix& X, const KnnOptions& options) {
   options.validate(n);
   if (n > std::numeric_limits<std::int32_t>::max())
     throw InvalidOption("kNN supports at most 2^31 − 1 points");
+  // Squared distances are at most 2‖x‖² + 2‖y‖²: with a finite 4‖X‖² none overflows (an
+  // Inf distance would make the searches loop or compare nonsense).
+  if (!std::isfinite(4.0 * X.squared_norm()))
+    throw InvalidOption("kNN: the data's squared norms overflow double precision (largest entry " +
+                        std::to_string(std::max(std::abs(X.max_value()), std::abs(X.min_value()))) +
+                        "); scale the data down");
   KnnResult r;
   r.n = n;
   r.k = options.n_neighbors;

@@ -7,6 +7,12 @@ namespace dnmf::io {
 
 DataMatrix read_data(const std::string& path, Storage storage) {
   auto any = read_matrix_market_any(path);
+  const Index rows = std::visit([](const auto& m) { return static_cast<Index>(m.rows()); }, any);
+  const Index cols = std::visit([](const auto& m) { return static_cast<Index>(m.cols()); }, any);
+  if (rows == 0 || cols == 0)
+    throw InputError(
+        path, 0,
+        "holds no data (" + std::to_string(rows) + " samples x " + std::to_string(cols) + " features)");
   if (auto* csr = std::get_if<Csr>(&any)) {
     const double cells = static_cast<double>(csr->rows()) * static_cast<double>(csr->cols());
     if (storage == Storage::dense ||

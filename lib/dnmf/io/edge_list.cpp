@@ -1,11 +1,14 @@
 #include "dnmf/io/edge_list.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <string_view>
 
 #include "dnmf/core/error.hpp"
+#include "dnmf/core/memory.hpp"
+#include "dnmf/io/matrix_market.hpp"
 #include "dnmf/io/text_reader.hpp"
 
 namespace dnmf::io {
@@ -27,17 +30,68 @@ int split_blanks(std::string_view line, std::string_view* tokens, int max_tokens
   return count;
 }
 
+/// A Matrix Market file given where an edge list is expected: its matrix is the
+/// adjacency (square; entry (i, j) = edge i → j with its weight).
+Csr adjacency_from_matrix_market(const std::string& path, const EdgeListOptions& options) {
+  Csr A = read_matrix_market(path);
+  if (A.rows() != A.cols())
+    throw InputError(path, 0,
+                     "a Matrix Market adjacency must be square, got " + std::to_string(A.rows()) + " x " +
+                         std::to_string(A.cols()));
+  if (options.num_nodes >= 0 && A.rows() != options.num_nodes)
+    throw InputError(
+        path, 0, "has " + std::to_string(A.rows()) + " nodes, expected " + std::to_string(options.num_nodes));
+  std::vector<Triplet> edges;
+  edges.reserve(static_cast<size_t>(A.nnz()));
+  for (Index i = 0; i < A.rows(); ++i)
+    for (Csr::Offset p = A.row_ptr()[i]; p < A.row_ptr()[i + 1]; ++p) {
+      const double w = A.values()[p];
+      if (w < 0)
+        throw InputError(path, 0,
+                         "negative edge weight at (" + std::to_string(i + 1) + ", " +
+                             std::to_string(A.col_idx()[p] + 1) + ")");
+      if (w == 0 || (i == A.col_idx()[p] && !options.keep_self_loops)) continue;
+      edges.push_back({i, A.col_idx()[p], w});
+    }
+  if (options.directed)
+    return Csr::from_triplets(A.rows(), A.rows(), std::move(edges), Duplicates::error, true);
+  // Undirected: the larger of w_ij and w_ji, stored in both directions.
+  std::vector<Triplet> both;
+  both.reserve(2 * edges.size());
+  for (const Triplet& e : edges) {
+    both.push_back(e);
+    both.push_back({e.col, e.row, e.value});
+  }
+  std::sort(both.begin(), both.end(), [](const Triplet& a, const Triplet& b) {
+    return a.row != b.row ? a.row < b.row : (a.col != b.col ? a.col < b.col : a.value > b.value);
+  });
+  std::vector<Triplet> unique;
+  unique.reserve(both.size());
+  for (const Triplet& e : both)
+    if (unique.empty() || unique.back().row != e.row || unique.back().col != e.col) unique.push_back(e);
+  return Csr::from_triplets(A.rows(), A.rows(), std::move(unique), Duplicates::error, true);
+}
+
 }  // namespace
 
 Csr read_edge_list(const std::string& path, const EdgeListOptions& options) {
   TextReader in(path);
   std::string line;
+  bool first_line = true;
   std::string_view tokens[3];
   std::vector<Triplet> edges;
   Index max_id = -1;
   const Index base = options.one_based ? 1 : 0;
   while (in.next_line(line)) {
     const auto first = line.find_first_not_of(" \t");
+    if (first_line && first != std::string::npos) {
+      first_line = false;
+      if (line.compare(first, 14, "%%MatrixMarket") == 0) {
+        if (path == "-")
+          throw InputError(path, 1, "a Matrix Market adjacency cannot be read from standard input yet");
+        return adjacency_from_matrix_market(path, options);
+      }
+    }
     if (first == std::string::npos || line[first] == '#' || line[first] == '%') continue;
     const std::int64_t ln = in.line_number();
     const int n = split_blanks(line, tokens, 3);
@@ -47,7 +101,7 @@ Csr read_edge_list(const std::string& path, const EdgeListOptions& options) {
     for (int t = 0; t < 2; ++t) {
       const auto [ptr, ec] = std::from_chars(tokens[t].data(), tokens[t].data() + tokens[t].size(), ids[t]);
       if (ec != std::errc() || ptr != tokens[t].data() + tokens[t].size())
-        throw InputError(path, ln, "node id '" + std::string(tokens[t]) + "' is not an integer");
+        throw InputError(path, ln, "node id " + quote_token(tokens[t]) + " is not an integer");
       if (ids[t] < base)
         throw InputError(path, ln,
                          "node id " + std::to_string(ids[t]) + " is below " + std::to_string(base) +
@@ -55,10 +109,13 @@ Csr read_edge_list(const std::string& path, const EdgeListOptions& options) {
       ids[t] -= base;
       if (options.num_nodes >= 0 && ids[t] >= options.num_nodes)
         throw InputError(path, ln,
-                         "node id " + std::string(tokens[t]) + " out of range (" +
+                         "node id " + quote_token(tokens[t]) + " out of range (" +
                              std::to_string(options.num_nodes) + " nodes)");
-      if (ids[t] >= std::numeric_limits<std::int32_t>::max())
-        throw InputError(path, ln, "node id " + std::string(tokens[t]) + " exceeds the 2^31 - 1 node limit");
+      if (ids[t] >= std::numeric_limits<std::int32_t>::max())  // n = max id + 1 must fit 32 bits
+        throw InputError(path, ln,
+                         "node id " + std::string(tokens[t]) + " is too large (the largest supported id is " +
+                             std::to_string(std::numeric_limits<std::int32_t>::max() - 1 + base) +
+                             ", for at most 2^31 - 1 nodes)");
     }
     double w = 1.0;
     if (n == 3) {
@@ -66,15 +123,31 @@ Csr read_edge_list(const std::string& path, const EdgeListOptions& options) {
       if (!token.empty() && token.front() == '+') token.remove_prefix(1);
       const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), w);
       if (ec != std::errc() || ptr != token.data() + token.size())
-        throw InputError(path, ln, "weight '" + std::string(tokens[2]) + "' is not a number");
+        throw InputError(path, ln, "weight " + quote_token(tokens[2]) + " is not a number");
       if (!std::isfinite(w)) throw InputError(path, ln, std::isnan(w) ? "NaN weight" : "Inf weight");
-      if (w < 0) throw InputError(path, ln, "negative weight " + std::string(tokens[2]));
+      if (w < 0) throw InputError(path, ln, "negative weight " + quote_token(tokens[2]));
     }
     max_id = std::max({max_id, ids[0], ids[1]});
     if (ids[0] == ids[1] && !options.keep_self_loops) continue;
     edges.push_back({ids[0], ids[1], w});
   }
   const Index n = options.num_nodes >= 0 ? options.num_nodes : max_id + 1;
+  // Ids are node numbers 0..n-1: an id far above the number of edges is a mistake
+  // (raw ids such as user numbers must be renumbered) and would allocate O(n) arrays
+  // for nodes that do not exist. 64 bytes per node covers the CSR, degrees and the
+  // per-node vectors every graph command builds.
+  const long double per_node = 64.0L;
+  if (options.num_nodes < 0 && n > (Index{1} << 20) && n > 64 * static_cast<Index>(edges.size() + 1))
+    throw InputError(path, 0,
+                     "node id " + std::to_string(max_id + base) + " implies " + std::to_string(n) +
+                         " nodes but the file lists only " + std::to_string(edges.size()) +
+                         " edges: node ids must be numbered 0..n-1 (renumber them)");
+  if (static_cast<long double>(n) * per_node > static_cast<long double>(memory_budget()))
+    throw InputError(path, 0,
+                     std::to_string(n) + " nodes need " +
+                         human_bytes(static_cast<long double>(n) * per_node) + ", more than the " +
+                         human_bytes(static_cast<long double>(memory_budget())) +
+                         " memory budget (--max-memory)");
   if (options.directed) return Csr::from_triplets(n, n, std::move(edges), Duplicates::sum, true);
   // Undirected: a pair given as "u v" and "v u" (or repeated) is one edge; keep the
   // largest weight, then mirror. Normalise each pair to (min, max) first.

@@ -11,7 +11,8 @@
 #include <string_view>
 
 #include "dnmf/core/error.hpp"
-#include "dnmf/io/atomic_file.hpp"
+#include "dnmf/core/memory.hpp"
+#include "dnmf/io/output.hpp"
 #include "dnmf/io/text_reader.hpp"
 
 namespace dnmf::io {
@@ -62,19 +63,7 @@ bool parse_real(std::string_view token, double& out) {
 }
 
 std::uint64_t memory_limit(const ReadLimits& limits) {
-  if (limits.max_bytes > 0) return limits.max_bytes;
-  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page_size <= 0) return std::uint64_t{1} << 36;  // 64 GiB if unknown
-  return static_cast<std::uint64_t>(pages) / 4 * 3 * static_cast<std::uint64_t>(page_size);
-}
-
-std::string human_bytes(long double bytes) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
-  int u = 0;
-  while (bytes >= 1000 && u < 6) bytes /= 1000, ++u;
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.1Lf %s", bytes, units[u]);
-  return buffer;
+  return limits.max_bytes > 0 ? limits.max_bytes : memory_budget();
 }
 
 struct HeaderAndLine {
@@ -96,14 +85,15 @@ HeaderAndLine parse_header(TextReader& in) {
                          std::to_string(n) + " words");
   MmHeader h;
   if (lower(tokens[1]) != "matrix")
-    throw InputError(path, 1, "malformed header: object '" + std::string(tokens[1]) + "' is not 'matrix'");
+    throw InputError(path, 1, "malformed header: object " + quote_token(tokens[1]) + " is not 'matrix'");
   const std::string format = lower(tokens[2]), field = lower(tokens[3]), symmetry = lower(tokens[4]);
   if (format == "coordinate")
     h.format = MmFormat::coordinate;
   else if (format == "array")
     h.format = MmFormat::array;
   else
-    throw InputError(path, 1, "malformed header: format '" + format + "' (expected coordinate or array)");
+    throw InputError(path, 1,
+                     "malformed header: format " + quote_token(format) + " (expected coordinate or array)");
   if (field == "real" || field == "double")
     h.field = MmField::real;
   else if (field == "integer")
@@ -111,13 +101,15 @@ HeaderAndLine parse_header(TextReader& in) {
   else if (field == "pattern")
     h.field = MmField::pattern;
   else
-    throw InputError(path, 1, "unsupported field '" + field + "' (supported: real, integer, pattern)");
+    throw InputError(path, 1,
+                     "unsupported field " + quote_token(field) + " (supported: real, integer, pattern)");
   if (symmetry == "general")
     h.symmetry = MmSymmetry::general;
   else if (symmetry == "symmetric")
     h.symmetry = MmSymmetry::symmetric;
   else
-    throw InputError(path, 1, "unsupported symmetry '" + symmetry + "' (supported: general, symmetric)");
+    throw InputError(path, 1,
+                     "unsupported symmetry " + quote_token(symmetry) + " (supported: general, symmetric)");
   if (h.format == MmFormat::array && h.field == MmField::pattern)
     throw InputError(path, 1, "malformed header: 'array' files cannot have the 'pattern' field");
 
@@ -135,7 +127,7 @@ HeaderAndLine parse_header(TextReader& in) {
     throw InputError(path, size_line,
                      std::string("malformed size line: expected ") +
                          (expected == 3 ? "'rows cols entries'" : "'rows cols'") +
-                         " as nonnegative integers, got '" + line + "'");
+                         " as nonnegative integers, got " + quote_token(line));
   h.rows = values[0];
   h.cols = values[1];
   const long double cells = static_cast<long double>(h.rows) * static_cast<long double>(h.cols);
@@ -158,9 +150,27 @@ HeaderAndLine parse_header(TextReader& in) {
   return {h, size_line};
 }
 
-/// Bytes needed to hold the file's content in memory, checked before allocating.
-void check_memory(const std::string& path, std::int64_t line, const MmHeader& h, bool as_dense,
+/// Checks, before anything is allocated, that the declared sizes fit the file and the
+/// memory budget. Every value needs at least 2 bytes of text ("0\n"), every coordinate
+/// entry 4 ("i j\n") or 6 ("i j v\n"), so a header declaring more than the file can
+/// hold is wrong (or the file truncated): refusing it here stops a 3-line file from
+/// allocating gigabytes.
+void check_memory(const TextReader& in, std::int64_t line, const MmHeader& h, bool as_dense,
                   const ReadLimits& limits) {
+  const std::string& path = in.path();
+  const long double min_bytes_per_value =
+      h.format == MmFormat::array ? 2.0L : (h.field == MmField::pattern ? 4.0L : 6.0L);
+  const long double needed_text = static_cast<long double>(h.entries) * min_bytes_per_value;
+  if (needed_text > static_cast<long double>(in.max_content_bytes()))
+    throw InputError(path, line,
+                     "declares " + std::to_string(h.rows) + " x " + std::to_string(h.cols) +
+                         (h.format == MmFormat::coordinate ? " with " + std::to_string(h.entries) + " entries"
+                                                           : " = " + std::to_string(h.entries) + " values") +
+                         ", more than a file of " +
+                         human_bytes(static_cast<long double>(in.max_content_bytes()) /
+                                     (in.compressed() ? 1032.0L : 1.0L)) +
+                         (in.compressed() ? " (compressed)" : "") +
+                         " can hold: the size line is wrong or the file is truncated");
   long double bytes;
   if (as_dense) {
     bytes = static_cast<long double>(h.rows) * static_cast<long double>(h.cols) * 8.0L;
@@ -176,8 +186,9 @@ void check_memory(const std::string& path, std::int64_t line, const MmHeader& h,
         path, line,
         "declared size " + std::to_string(h.rows) + " x " + std::to_string(h.cols) +
             (h.format == MmFormat::coordinate ? " with " + std::to_string(h.entries) + " entries" : "") +
-            " needs " + human_bytes(bytes) + ", more than the " + human_bytes(limit) +
-            " memory limit; refusing to allocate");
+            " needs " + human_bytes(bytes) + ", more than the " +
+            human_bytes(static_cast<long double>(limit)) +
+            " memory budget (--max-memory); refusing to allocate");
 }
 
 /// Next data line (comments and blank lines skipped); false at end of file.
@@ -210,11 +221,11 @@ Dense read_array(TextReader& in, const MmHeader& h) {
       if (n != 1)
         throw InputError(path, in.line_number(), "expected one value per line, got " + std::to_string(n));
       if (!parse_real(tokens[0], v))
-        throw InputError(path, in.line_number(), "malformed value '" + std::string(tokens[0]) + "'");
+        throw InputError(path, in.line_number(), "malformed value " + quote_token(tokens[0]));
       if (!std::isfinite(v)) throw InputError(path, in.line_number(), value_problem(v));
       if (h.field == MmField::integer && v != std::floor(v))
         throw InputError(path, in.line_number(),
-                         "non-integer value '" + std::string(tokens[0]) + "' in an integer file");
+                         "non-integer value " + quote_token(tokens[0]) + " in an integer file");
       out(i, j) = v;
       if (symmetric) out(j, i) = v;
       ++read;
@@ -279,9 +290,9 @@ Csr read_coordinate(TextReader& in, const MmHeader& h) {
                            std::to_string(n) + " fields");
     Index i, j;
     if (!parse_index(tokens[0], i))
-      throw InputError(path, ln, "malformed row index '" + std::string(tokens[0]) + "'");
+      throw InputError(path, ln, "malformed row index " + quote_token(tokens[0]));
     if (!parse_index(tokens[1], j))
-      throw InputError(path, ln, "malformed column index '" + std::string(tokens[1]) + "'");
+      throw InputError(path, ln, "malformed column index " + quote_token(tokens[1]));
     if (i < 1 || i > h.rows)
       throw InputError(path, ln,
                        "row index " + std::to_string(i) + " out of range (declared rows " +
@@ -292,11 +303,10 @@ Csr read_coordinate(TextReader& in, const MmHeader& h) {
                            std::to_string(h.cols) + ", indices are 1-based)");
     double v = 1.0;
     if (!pattern) {
-      if (!parse_real(tokens[2], v))
-        throw InputError(path, ln, "malformed value '" + std::string(tokens[2]) + "'");
+      if (!parse_real(tokens[2], v)) throw InputError(path, ln, "malformed value " + quote_token(tokens[2]));
       if (!std::isfinite(v)) throw InputError(path, ln, value_problem(v));
       if (h.field == MmField::integer && v != std::floor(v))
-        throw InputError(path, ln, "non-integer value '" + std::string(tokens[2]) + "' in an integer file");
+        throw InputError(path, ln, "non-integer value " + quote_token(tokens[2]) + " in an integer file");
     }
     if (symmetric && j > i)
       throw InputError(path, ln,
@@ -377,10 +387,10 @@ std::variant<Csr, Dense> read_matrix_market_any(const std::string& path, const R
   TextReader in(path);
   const auto [h, size_line] = parse_header(in);
   if (h.format == MmFormat::array) {
-    check_memory(path, size_line, h, true, limits);
+    check_memory(in, size_line, h, true, limits);
     return read_array(in, h);
   }
-  check_memory(path, size_line, h, false, limits);
+  check_memory(in, size_line, h, false, limits);
   return read_coordinate(in, h);
 }
 
@@ -390,42 +400,59 @@ Csr read_matrix_market(const std::string& path, const ReadLimits& limits) {
   return std::move(std::get<Csr>(any));
 }
 
-void write_matrix_market(const std::string& path, const Csr& matrix, const std::string& comment) {
-  write_file_atomically(path, [&](std::ostream& out) {
-    out << "%%MatrixMarket matrix coordinate real general\n";
-    write_comment(out, comment);
-    out << matrix.rows() << " " << matrix.cols() << " " << matrix.nnz() << "\n";
-    std::string buffer;
-    for (Index i = 0; i < matrix.rows(); ++i) {
-      for (Csr::Offset p = matrix.row_ptr()[i]; p < matrix.row_ptr()[i + 1]; ++p) {
-        buffer += std::to_string(i + 1);
-        buffer += ' ';
-        buffer += std::to_string(matrix.col_idx()[p] + 1);
-        buffer += ' ';
-        append_number(buffer, matrix.values()[p]);
-        buffer += '\n';
-      }
-      if (buffer.size() > (1 << 20)) out << buffer, buffer.clear();
+void write_matrix_market(std::ostream& out, const Csr& matrix, const std::string& comment) {
+  for (Index i = 0; i < matrix.rows(); ++i)  // Csr keeps its values finite; checked anyway
+    for (Csr::Offset p = matrix.row_ptr()[i]; p < matrix.row_ptr()[i + 1]; ++p)
+      if (!std::isfinite(matrix.values()[p]))
+        throw NumericalError("refusing to write a non-finite value at (" + std::to_string(i + 1) + ", " +
+                             std::to_string(matrix.col_idx()[p] + 1) + ")");
+  out << "%%MatrixMarket matrix coordinate real general\n";
+  write_comment(out, comment);
+  out << matrix.rows() << " " << matrix.cols() << " " << matrix.nnz() << "\n";
+  std::string buffer;
+  for (Index i = 0; i < matrix.rows(); ++i) {
+    for (Csr::Offset p = matrix.row_ptr()[i]; p < matrix.row_ptr()[i + 1]; ++p) {
+      buffer += std::to_string(i + 1);
+      buffer += ' ';
+      buffer += std::to_string(matrix.col_idx()[p] + 1);
+      buffer += ' ';
+      append_number(buffer, matrix.values()[p]);
+      buffer += '\n';
     }
-    out << buffer;
-  });
+    if (buffer.size() > (1 << 20)) out << buffer, buffer.clear();
+  }
+  out << buffer;
+}
+
+void write_matrix_market(std::ostream& out, const Dense& matrix, const std::string& comment) {
+  if (!matrix.allFinite()) {
+    Index row = 0, col = 0;
+    for (Index j = 0; j < matrix.cols(); ++j)
+      for (Index i = 0; i < matrix.rows(); ++i)
+        if (!std::isfinite(matrix(i, j)) && row == 0) row = i + 1, col = j + 1;
+    throw NumericalError("refusing to write a non-finite value at (" + std::to_string(row) + ", " +
+                         std::to_string(col) + ")");
+  }
+  out << "%%MatrixMarket matrix array real general\n";
+  write_comment(out, comment);
+  out << matrix.rows() << " " << matrix.cols() << "\n";
+  std::string buffer;
+  for (Index j = 0; j < matrix.cols(); ++j) {
+    for (Index i = 0; i < matrix.rows(); ++i) {
+      append_number(buffer, matrix(i, j));
+      buffer += '\n';
+    }
+    if (buffer.size() > (1 << 20)) out << buffer, buffer.clear();
+  }
+  out << buffer;
+}
+
+void write_matrix_market(const std::string& path, const Csr& matrix, const std::string& comment) {
+  write_file_atomically(path, [&](std::ostream& out) { write_matrix_market(out, matrix, comment); });
 }
 
 void write_matrix_market(const std::string& path, const Dense& matrix, const std::string& comment) {
-  write_file_atomically(path, [&](std::ostream& out) {
-    out << "%%MatrixMarket matrix array real general\n";
-    write_comment(out, comment);
-    out << matrix.rows() << " " << matrix.cols() << "\n";
-    std::string buffer;
-    for (Index j = 0; j < matrix.cols(); ++j) {
-      for (Index i = 0; i < matrix.rows(); ++i) {
-        append_number(buffer, matrix(i, j));
-        buffer += '\n';
-      }
-      if (buffer.size() > (1 << 20)) out << buffer, buffer.clear();
-    }
-    out << buffer;
-  });
+  write_file_atomically(path, [&](std::ostream& out) { write_matrix_market(out, matrix, comment); });
 }
 
 }  // namespace dnmf::io

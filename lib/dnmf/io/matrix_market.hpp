@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <variant>
 
@@ -24,8 +25,9 @@ struct MmHeader {
   Index entries = 0;  ///< declared nonzeros (coordinate) or rows*cols (array)
 };
 
-/// Memory guard: a header whose declared sizes would need more bytes than this is
-/// refused before anything is allocated. 0 = use 3/4 of physical memory.
+/// Memory guard: a header whose declared sizes would need more bytes than this (or more
+/// text than the file can hold) is refused before anything is allocated.
+/// 0 = the process-wide memory_budget() (core/memory.hpp).
 struct ReadLimits {
   std::uint64_t max_bytes = 0;
 };
@@ -45,9 +47,13 @@ Csr read_matrix_market(const std::string& path, const ReadLimits& limits = {});
 /// coordinate files as Csr.
 std::variant<Csr, Dense> read_matrix_market_any(const std::string& path, const ReadLimits& limits = {});
 
-/// Writes coordinate real general (1-based, row-major order, %.17g). Atomic.
+/// Writes coordinate real general (1-based, row-major order, shortest round-trip
+/// decimals). The path form writes through an OutputSet (io/output.hpp: atomic for
+/// regular files, "-" = stdout). Throws NumericalError rather than write NaN/Inf.
 void write_matrix_market(const std::string& path, const Csr& matrix, const std::string& comment = "");
-/// Writes array real general (column-major, %.17g). Atomic.
+void write_matrix_market(std::ostream& out, const Csr& matrix, const std::string& comment = "");
+/// Writes array real general (column-major). As above.
 void write_matrix_market(const std::string& path, const Dense& matrix, const std::string& comment = "");
+void write_matrix_market(std::ostream& out, const Dense& matrix, const std::string& comment = "");
 
 }  // namespace dnmf::io

@@ -5,20 +5,27 @@
 #include <sstream>
 
 #include "dnmf/core/error.hpp"
-#include "dnmf/io/atomic_file.hpp"
+#include "dnmf/core/memory.hpp"
+#include "dnmf/io/output.hpp"
 #include "dnmf/io/text_reader.hpp"
-#include "dnmf/models/deep_chain.hpp"
 
 namespace dnmf::io {
 
-void save_model(const std::string& path, const SavedModel& model) {
+void save_model(const std::string& path, const Encoder& model) {
+  write_file_atomically(path, [&](std::ostream& out) { save_model(out, model); });
+}
+
+void save_model(std::ostream& out, const Encoder& model) {
   if (model.W.empty()) throw InvalidOption("save_model: the model has no layers");
   if (model.normalization == Normalization::minmax_features)
     throw InvalidOption("saved models support --normalize none, max or l2-samples (not minmax-features)");
   for (size_t i = 1; i < model.W.size(); ++i)
     if (model.W[i].rows() != model.W[i - 1].cols())
       throw InvalidOption("save_model: layer shapes do not chain");
-  write_file_atomically(path, [&](std::ostream& out) {
+  for (const Dense& w : model.W)
+    if (!w.allFinite() || (w.array() < 0).any())
+      throw NumericalError("save_model: a layer matrix has a negative or non-finite entry");
+  {
     out << "dnmf-model 1\nmodel " << model.model << "\nnormalize " << to_string(model.normalization);
     if (model.normalization == Normalization::max) {
       char buffer[32];
@@ -41,7 +48,7 @@ void save_model(const std::string& path, const SavedModel& model) {
       }
     }
     out << "end\n";
-  });
+  }
 }
 
 namespace {
@@ -71,14 +78,14 @@ class ModelParser {
     const long long v = std::strtoll(word.c_str(), &end, 10);
     if (errno || end == word.c_str() || *end || v < lo || v > hi)
       fail(what + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got '" +
-           word + "'");
+           quote_token(word).substr(1));
     return v;
   }
 
   double number(const std::string& word, const std::string& what) const {
     char* end = nullptr;
     const double v = std::strtod(word.c_str(), &end);
-    if (end == word.c_str() || *end) fail(what + ": '" + word + "' is not a number");
+    if (end == word.c_str() || *end) fail(what + ": " + quote_token(word) + " is not a number");
     if (!std::isfinite(v)) fail(what + " is NaN/Inf");
     return v;
   }
@@ -88,12 +95,13 @@ class ModelParser {
 
 }  // namespace
 
-SavedModel load_model(const std::string& path) {
+Encoder load_model(const std::string& path) {
   ModelParser p(path);
-  SavedModel m;
+  Encoder m;
   auto w = p.words("the 'dnmf-model 1' header");
   if (w.size() != 2 || w[0] != "dnmf-model") p.fail("not a dnmf model file (expected 'dnmf-model 1')");
-  if (w[1] != "1") p.fail("unsupported model file version " + w[1] + " (this dnmf reads version 1)");
+  if (w[1] != "1")
+    p.fail("unsupported model file version " + quote_token(w[1]) + " (this dnmf reads version 1)");
   w = p.words("'model NAME'");
   if (w.size() != 2 || w[0] != "model") p.fail("expected 'model NAME'");
   m.model = w[1];
@@ -128,8 +136,14 @@ SavedModel load_model(const std::string& path) {
              std::to_string(sizes[i]));
     if (rows_expected >= 0 && rows != rows_expected)
       p.fail("W " + std::to_string(i + 1) + " must have " + std::to_string(rows_expected) + " rows to chain");
-    if (static_cast<double>(rows) * static_cast<double>(cols) > 1e9)
-      p.fail("declared W size would exhaust memory");
+    // Each value needs at least 2 bytes of text: a header declaring more than the file
+    // can hold is refused before the matrix is allocated.
+    if (static_cast<long double>(rows) * static_cast<long double>(cols) * 2.0L >
+            static_cast<long double>(p.in_.max_content_bytes()) ||
+        static_cast<long double>(rows) * static_cast<long double>(cols) * 8.0L >
+            static_cast<long double>(memory_budget()))
+      p.fail("W " + std::to_string(i + 1) + " declares " + std::to_string(rows) + " x " +
+             std::to_string(cols) + " values, more than the file (or the memory budget) can hold");
     Dense mat(rows, cols);
     for (Index r = 0; r < rows; ++r) {
       const auto values = p.words("a row of W " + std::to_string(i + 1));
@@ -146,28 +160,6 @@ SavedModel load_model(const std::string& path) {
   w = p.words("'end'");
   if (w.size() != 1 || w[0] != "end") p.fail("expected 'end'");
   return m;
-}
-
-Dense encode(const SavedModel& model, DataMatrix& X) {
-  if (X.cols() != model.features())
-    throw InvalidOption("the data has " + std::to_string(X.cols()) +
-                        " features but the model was fitted on " + std::to_string(model.features()));
-  X.require_nonnegative("the encoder");
-  if (model.normalization == Normalization::max) {
-    // Same divisor as the training data, not the new data's own maximum.
-    if (const Csr* s = X.sparse()) {
-      Csr scaled = *s;
-      scaled.scale(1.0 / model.divisor);
-      X = DataMatrix(std::move(scaled));
-    } else {
-      X = DataMatrix(Dense(*X.dense() / model.divisor));
-    }
-  } else {
-    X.normalize(model.normalization);
-  }
-  Dense H;
-  X.times(chain_product(model.W), H);
-  return H;
 }
 
 }  // namespace dnmf::io

@@ -104,6 +104,7 @@ void DataMatrix::require_nonnegative(const std::string& what) const {
     throw InputError(what + " needs X >= 0: entry (row " + std::to_string(i + 1) + ", column " +
                      std::to_string(j + 1) + ") = " + format_value(v));
   };
+  require_finite_scale(what);
   if (const Csr* s = sparse()) {
     for (Index i = 0; i < s->rows(); ++i)
       for (Csr::Offset p = s->row_ptr()[i]; p < s->row_ptr()[i + 1]; ++p)
@@ -114,6 +115,15 @@ void DataMatrix::require_nonnegative(const std::string& what) const {
   for (Index j = 0; j < x.cols(); ++j)
     for (Index i = 0; i < x.rows(); ++i)
       if (!(x(i, j) >= 0.0)) fail(i, j, x(i, j));
+}
+
+void DataMatrix::require_finite_scale(const std::string& what) const {
+  // 4‖X‖² bounds every squared distance and, for the factorisations, the objective's
+  // scale: past it sums overflow to Inf and the fits fail with NaN far from the cause.
+  if (!std::isfinite(4.0 * squared_norm()))
+    throw InputError(what + ": the data's sum of squares overflows double precision (largest entry " +
+                     format_value(std::max(std::abs(max_value()), std::abs(min_value()))) +
+                     "); scale the data down (e.g. --normalize max)");
 }
 
 void DataMatrix::normalize(Normalization how) {

@@ -44,7 +44,11 @@ class DataMatrix {
   double mean_value() const;    ///< Σ x_ij / (n·d)
   /// Throws InputError if an entry is negative or non-finite; `what` names the data
   /// ("NMF needs X >= 0: entry (3, 2) = -0.5").
+  /// Also checks require_finite_scale.
   void require_nonnegative(const std::string& what) const;
+  /// Throws InputError when 4‖X‖_F² overflows double precision (sums of squares and
+  /// squared distances would become Inf): such data must be scaled down first.
+  void require_finite_scale(const std::string& what) const;
 
   void normalize(Normalization how);
 

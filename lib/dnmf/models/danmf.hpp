@@ -62,11 +62,12 @@ DanmfResult fit_danmf(const DataMatrix& X, const DanmfOptions& options, const Pr
 /// The terms of a variant (for tests and custom drivers); `affinity` may be empty when λ₂ = 0.
 std::vector<std::unique_ptr<ChainTerm>> danmf_terms(const DanmfOptions& options, const Csr& affinity);
 
-/// Each row scaled to sum 1 (rows with zero sum are left at 0): the reference code's
-/// normalisation of H before k-means (MODELS.md §1.3.7). O(n·k).
-Dense normalize_rows_l1(const Dense& H);
-
 DanmfVariant parse_danmf_variant(const std::string& name);  ///< "danmf" | "danmf-crfr"
 const char* to_string(DanmfVariant v);
+bool variant_is_crfr(DanmfVariant v);
+
+struct ModelSpec;
+/// The registry entries (models/registry.hpp) "danmf" and "danmf-crfr".
+ModelSpec danmf_spec(DanmfVariant variant);
 
 }  // namespace dnmf

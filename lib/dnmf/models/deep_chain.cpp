@@ -8,6 +8,7 @@
 #include "dnmf/graph/reorder.hpp"
 #include "dnmf/linalg/parallel.hpp"
 #include "dnmf/linalg/products.hpp"
+#include "dnmf/models/driver.hpp"
 #include "dnmf/models/mu.hpp"
 #include "dnmf/models/nmf.hpp"
 
@@ -58,9 +59,8 @@ bool decide_gram(const DataMatrix& Z, GramMode mode) {
 /// (one layer, decoder + encoder) and fine-tuning (all layers, all terms).
 class Sweeper {
  public:
-  Sweeper(ChainState& s, const std::vector<const ChainTerm*>& terms, const ChainOptions& o, std::string stage,
-          Clock::time_point start)
-      : s_(s), terms_(terms), o_(o), stage_(std::move(stage)), start_(start), values_(terms.size(), 0.0) {}
+  Sweeper(ChainState& s, const std::vector<const ChainTerm*>& terms, const ChainOptions& o, std::string stage)
+      : s_(s), terms_(terms), o_(o), stage_(std::move(stage)), values_(terms.size(), 0.0) {}
 
   /// Evaluates every term at the state's (P, H), after the re-weighted terms have set
   /// their weights there.
@@ -75,24 +75,18 @@ class Sweeper {
   }
   const std::vector<double>& values() const { return values_; }
 
-  /// Runs up to `iterations` sweeps; returns the status and appends to trace.
-  Status run(std::vector<Dense>& W, int iterations, double tolerance, std::vector<double>& trace, int& done,
+  /// Runs up to rule.max_iterations sweeps (driver.hpp stop rule); returns the status
+  /// and appends to trace.
+  Status run(std::vector<Dense>& W, StopRule rule, std::vector<double>& trace, int& done,
              const Progress& progress) {
-    Status status = Status::max_iterations;
-    double previous = total();
-    for (int it = 1; it <= iterations; ++it) {
+    IterationDriver driver(stage_, rule, progress, trace);
+    for (int it = 1; it <= rule.max_iterations; ++it) {
       sweep(W, it);
       reweight(it);
-      const double f = total();
-      trace.push_back(f);
-      done = it;
-      const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-      if (progress && !progress({stage_, it, iterations, f, elapsed})) return Status::stopped_by_callback;
-      if (tolerance > 0.0 && it > 1 && previous - f <= tolerance * std::abs(previous))
-        return Status::converged;
-      previous = f;
+      if (!driver.record(it, total())) break;
     }
-    return status;
+    done = driver.iterations();
+    return driver.status();
   }
 
   int halvings = 0, rejections = 0;
@@ -294,7 +288,6 @@ class Sweeper {
   const std::vector<const ChainTerm*>& terms_;
   const ChainOptions& o_;
   std::string stage_;
-  Clock::time_point start_;
   std::vector<double> values_;
   Dense h_work_;  // candidate of the H step
 };
@@ -309,7 +302,6 @@ ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& o
                             const std::string& stage, const Progress& progress,
                             const std::vector<Index>* sample_order) {
   if (rank < 1) throw InvalidOption("shallow ANMF rank must be >= 1");
-  const auto start = Clock::now();
   // Same scale as plain NMF's random start (mean of V Uᵀ ≈ mean of Z / 4).
   const double scale = std::sqrt(std::max(Z.mean_value(), 1e-300) / rank);
   Rng rng(seed);
@@ -331,6 +323,7 @@ ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& o
     no.rank = rank;
     no.max_iterations = options.pretrain_iterations;
     no.tolerance = options.pretrain_tolerance;
+    no.stop_test = StopTest::relative_to_previous;
     no.epsilon = options.epsilon;
     no.seed = seed;
     NmfResult r = fit_nmf(Z, no, std::move(fit.U), std::move(fit.V), [&](const IterationInfo& info) {
@@ -354,11 +347,11 @@ ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& o
   o.h_exponent = 1.0;
   state.set_P(fit.U);
   state.set_H(fit.V);
-  Sweeper sweeper(state, terms, o, stage, start);
+  Sweeper sweeper(state, terms, o, stage);
   sweeper.evaluate_all(0);
   std::vector<Dense> W{std::move(fit.U)};
-  sweeper.run(W, options.pretrain_iterations, options.pretrain_tolerance, fit.objective, fit.iterations,
-              progress);
+  sweeper.run(W, {options.pretrain_iterations, options.pretrain_tolerance, StopTest::relative_to_previous},
+              fit.objective, fit.iterations, progress);
   fit.U = std::move(W[0]);
   fit.V = state.H();
   return fit;
@@ -385,11 +378,11 @@ ChainFit fine_tune_deep_chain(const DataMatrix& X, const std::vector<const Chain
   ChainState state(X, decide_gram(X, options.gram));
   state.set_P(chain_product(W));
   state.set_H(std::move(H));
-  Sweeper sweeper(state, terms, options, "fine-tune", start);
+  Sweeper sweeper(state, terms, options, "fine-tune");
   sweeper.evaluate_all(0);
   fit.initial_terms = sweeper.values();
-  fit.status =
-      sweeper.run(W, options.max_iterations, options.tolerance, fit.objective, fit.iterations, progress);
+  fit.status = sweeper.run(W, {options.max_iterations, options.tolerance, StopTest::decrease_so_far},
+                           fit.objective, fit.iterations, progress);
   if (options.max_iterations == 0) fit.status = Status::max_iterations;
   fit.final_terms = sweeper.values();
   fit.safeguard_halvings = sweeper.halvings;

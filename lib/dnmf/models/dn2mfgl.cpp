@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "dnmf/core/error.hpp"
+#include "dnmf/graph/components.hpp"
+#include "dnmf/models/registry.hpp"
 
 namespace dnmf {
 
@@ -94,6 +96,103 @@ L21Mode parse_l21_mode(const std::string& name) {
 
 const char* to_string(L21Mode mode) {
   return mode == L21Mode::samples ? "samples" : "features";
+}
+
+// ---------------------------------------------------------------- registry entry
+
+namespace {
+
+FitResult fit_dn2mfgl_model(const FitInput& input, const OptionValues& v, const Progress& progress) {
+  const DataMatrix& X = *input.data;
+  Dn2mfglOptions o;
+  o.chain.layers = resolve_layers(dn2mfgl_spec(), v, X.rows(), X.cols(), input.n_clusters);
+  o.alpha = v.real("alpha");
+  o.beta = v.real("beta");
+  o.nu = v.real("nu");
+  o.l21 = parse_l21_mode(v.choice("l21"));
+  o.force = v.flag("force");
+  o.graph.n_neighbors = static_cast<int>(v.integer("neighbors"));
+  o.graph.symmetrize = parse_symmetrization(v.choice("symmetrize"));
+  o.chain.pretrain_iterations = static_cast<int>(v.integer("pretrain-iter"));
+  o.chain.pretrain_tolerance = v.real("pretrain-tol");
+  o.chain.max_iterations = static_cast<int>(v.integer("iter"));
+  o.chain.tolerance = v.real("tol");
+  o.chain.w_exponent = v.real("w-exponent");
+  o.chain.h_exponent = v.real("h-exponent");
+  o.chain.safeguard = v.flag("safeguard");
+  o.chain.seed = static_cast<std::uint64_t>(v.integer("seed"));
+  const int p = o.alpha > 0 ? o.graph.resolved_neighbors(X.rows()) : 0;
+  Dn2mfglResult r = fit_dn2mfgl(X, o, progress);
+  FitResult out;
+  ChainFit& fit = r.fit;
+  out.status = fit.status;
+  out.iterations = fit.iterations;
+  out.objective = std::move(fit.objective);
+  out.seconds = fit.seconds + r.graph_seconds;
+  out.representation = fit.H;
+  for (size_t i = 0; i < fit.W.size(); ++i)
+    out.factors.push_back({"W" + std::to_string(i + 1), std::move(fit.W[i])});
+  out.factors.push_back({"H", std::move(fit.H)});
+  std::vector<std::int64_t> layers(o.chain.layers.begin(), o.chain.layers.end());
+  std::vector<std::int64_t> pretrain(fit.pretrain_iterations.begin(), fit.pretrain_iterations.end());
+  out.extras["layers"] = layers;
+  out.extras["p"] = std::int64_t{p};
+  out.extras["graph_seconds"] = r.graph_seconds;
+  out.extras["graph_components"] = std::int64_t{r.graph.rows() > 0 ? connected_components(r.graph).count : 0};
+  out.extras["pretrain_iterations"] = pretrain;
+  out.extras["safeguard_halvings"] = std::int64_t{fit.safeguard_halvings};
+  out.extras["safeguard_rejections"] = std::int64_t{fit.safeguard_rejections};
+  return out;
+}
+
+}  // namespace
+
+ModelSpec dn2mfgl_spec() {
+  const Dn2mfglOptions d;
+  ModelSpec s;
+  s.name = "dn2mfgl";
+  s.title = "Dn2MFGL: deep NMF with an L2,1 residual, local graph, global variance and sparsity terms";
+  s.paper = "Saberi-Movahed et al., Expert Systems with Applications 249 (2024) 123645";
+  s.section = "docs/models.md §4";
+  s.input = InputKind::data;
+  s.options = {
+      option_layers("150,10, r1 at most min(n, d)",
+                    "layer sizes r1,...,rl (each at most min(n, the previous size))"),
+      real_option("alpha", d.alpha, 0, "α: weight of the local graph term"),
+      real_option("beta", d.beta, 0, "β: weight of the global variance term"),
+      real_option("nu", d.nu, 0, "ν: weight of the inner-product sparsity term"),
+      choice_option("l21", "samples", {"samples", "features"},
+                    "L2,1 residual over samples (default) or features (the reference code)"),
+      flag_option("force", false, "fit even when the objective is unbounded below for these weights"),
+  };
+  OptionSpec p =
+      integer_option("neighbors", d.graph.n_neighbors, 1, 1 << 30, "neighbours p of the binary kNN graph");
+  p.short_name = "p";
+  p.value_name = "P";
+  s.options.push_back(p);
+  s.options.push_back(choice_option("symmetrize", "max", {"max", "mean", "mutual", "none"},
+                                    "how the kNN graph is made symmetric"));
+  s.options.push_back(option_pretrain_iterations(d.chain.pretrain_iterations));
+  s.options.push_back(option_pretrain_tolerance(d.chain.pretrain_tolerance));
+  s.options.push_back(option_iterations(d.chain.max_iterations));
+  s.options.push_back(option_tolerance(d.chain.tolerance));
+  s.options.push_back(option_exponent("w-exponent", d.chain.w_exponent, "exponent γ of the H_i updates"));
+  s.options.push_back(option_exponent("h-exponent", d.chain.h_exponent, "exponent γ of the V_l update"));
+  s.options.push_back(flag_option("safeguard", d.chain.safeguard,
+                                  "re-check the objective after each block update; halve γ when it rose"));
+  s.options.push_back(option_seed());
+  s.options.push_back(option_restarts(1));
+  s.options.push_back(option_normalize("l2-samples"));
+  s.options.push_back(option_assign("kmeans"));
+  s.options.push_back(option_kmeans_normalize("none"));
+  s.options.push_back(option_kmeans_init());
+  s.default_layers = [](Index n, Index dim, int) {
+    // The reference's [150, 10], capped by what NMF pre-training allows (r_i <= min(n, r_{i-1})).
+    const std::int64_t r1 = std::max<std::int64_t>(1, std::min<std::int64_t>({150, n, dim}));
+    return std::vector<std::int64_t>{r1, std::min<std::int64_t>(10, r1)};
+  };
+  s.fit = fit_dn2mfgl_model;
+  return s;
 }
 
 }  // namespace dnmf

@@ -55,4 +55,7 @@ std::vector<std::unique_ptr<ChainTerm>> dn2mfgl_terms(const Dn2mfglOptions& opti
 L21Mode parse_l21_mode(const std::string& name);  ///< "samples" | "features"
 const char* to_string(L21Mode mode);
 
+struct ModelSpec;
+ModelSpec dn2mfgl_spec();  ///< the registry entry (models/registry.hpp)
+
 }  // namespace dnmf

@@ -7,13 +7,16 @@
 #include <string>
 #include <utility>
 
+#include "dnmf/cluster/assign.hpp"
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
 #include "dnmf/linalg/parallel.hpp"
 #include "dnmf/linalg/products.hpp"
 #include "dnmf/models/asym_rules.hpp"
-#include "dnmf/models/fit_loop.hpp"
+#include "dnmf/models/driver.hpp"
+#include "dnmf/models/graph_input.hpp"
 #include "dnmf/models/mu.hpp"
+#include "dnmf/models/registry.hpp"
 
 namespace dnmf {
 
@@ -36,103 +39,6 @@ double mean_entry(const Csr& A) {
 }
 
 }  // namespace
-
-namespace detail {
-
-namespace {
-
-constexpr Index kRuleBlock = 256;  // rows per block: R, T and their Φ products stay in cache
-
-/// R and T (rows×k) of rows [begin, begin + count).
-void rule_block(const AsymRuleInputs& in, Index begin, Index count, Dense& R, Dense& T) {
-  R.noalias() = in.N1->middleRows(begin, count) * in.W;
-  R.noalias() += in.N2->middleRows(begin, count) * in.W.transpose();
-  T.noalias() = in.Psi->middleRows(begin, count) * in.core;
-  if (in.lambda > 0.0) {
-    R += in.lambda * (in.E1->middleRows(begin, count) + in.E2->middleRows(begin, count));
-    T += in.lambda * (in.degree->segment(begin, count).asDiagonal() * in.Psi->middleRows(begin, count));
-  }
-}
-
-}  // namespace
-
-bool apply_asym_rule(const AsymRuleInputs& in, Dense& target, double epsilon, double exponent) {
-  const Index n = in.Psi->rows();
-  const Index blocks = (n + kRuleBlock - 1) / kRuleBlock;
-  bool finite = true;
-#pragma omp parallel if (n * target.cols() >= (Index{1} << 16))
-  {
-    Dense R, T, num, den;
-    bool ok = true;
-#pragma omp for schedule(static)
-    for (Index b = 0; b < blocks; ++b) {
-      const Index begin = b * kRuleBlock, count = std::min(kRuleBlock, n - begin);
-      rule_block(in, begin, count, R, T);
-      auto rows = target.middleRows(begin, count);
-      if (in.PhiT.size() == 0) {
-        ok = multiplicative_update_block(rows, R, T, epsilon, exponent, 0.0, rows) && ok;
-      } else {
-        num.noalias() = R * in.PhiT;
-        den.noalias() = T * in.PhiT;
-        ok = multiplicative_update_block(rows, num, den, epsilon, exponent, 0.0, rows) && ok;
-      }
-    }
-    if (!ok) {
-#pragma omp atomic write
-      finite = false;
-    }
-  }
-  return finite;
-}
-
-void asym_rule_parts(const AsymRuleInputs& in, Dense& numerator, Dense& denominator) {
-  const Index n = in.Psi->rows(), r = in.PhiT.size() == 0 ? in.W.rows() : in.PhiT.cols();
-  numerator.resize(n, r);
-  denominator.resize(n, r);
-  Dense R, T;
-  for (Index b = 0; b < n; b += kRuleBlock) {
-    const Index c = std::min(kRuleBlock, n - b);
-    rule_block(in, b, c, R, T);
-    if (in.PhiT.size() == 0) {
-      numerator.middleRows(b, c) = R;
-      denominator.middleRows(b, c) = T;
-    } else {
-      numerator.middleRows(b, c).noalias() = R * in.PhiT;
-      denominator.middleRows(b, c).noalias() = T * in.PhiT;
-    }
-  }
-}
-
-void asym_parts_projected(const AsymRuleInputs& in, const Dense& L, Dense& LtR, Dense& LtT) {
-  const Index n = in.Psi->rows(), k = in.W.rows();
-  // Partial sums [LᵀR | LᵀT] over at most 16 fixed super-blocks, added in order.
-  const Dense zero = Dense::Zero(L.cols(), 2 * k);
-  Dense total = reduce_row_blocks(n, L.cols() + k, zero, [&](Index begin, Index count) {
-    Dense part = zero, R, T;
-    for (Index b = begin; b < begin + count; b += kRuleBlock) {
-      const Index c = std::min(kRuleBlock, begin + count - b);
-      rule_block(in, b, c, R, T);
-      part.leftCols(k).noalias() += L.middleRows(b, c).transpose() * R;
-      part.rightCols(k).noalias() += L.middleRows(b, c).transpose() * T;
-    }
-    return part;
-  });
-  LtR = total.leftCols(k);
-  LtT = total.rightCols(k);
-}
-
-}  // namespace detail
-
-std::vector<int> argmax_rows(const Dense& H) {
-  std::vector<int> labels(static_cast<size_t>(H.rows()), 0);
-  for (Index i = 0; i < H.rows(); ++i) {
-    Index best = 0;
-    for (Index j = 1; j < H.cols(); ++j)
-      if (H(i, j) > H(i, best)) best = j;
-    labels[static_cast<size_t>(i)] = static_cast<int>(best);
-  }
-  return labels;
-}
 
 double symnmf_objective(const Csr& A, const Dense& H) {
   Dense AH, G;
@@ -162,8 +68,7 @@ GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Pr
   Rng rng(options.seed);
   Dense H = rng.uniform_matrix(n, k, 2.0 * std::sqrt(std::max(mean_entry(A), 1e-300) / k));
   GraphNmfResult r;
-  detail::FitLoop loop(r.objective, r.iterations, r.status, options.max_iterations, options.tolerance,
-                       progress, "symnmf");
+  IterationDriver loop("symnmf", {options.max_iterations, options.tolerance}, progress, r.objective);
   const double a2 = A.squared_norm();
   Dense AH, G, denominator, next;
   csr_times_dense(A, H, AH);
@@ -180,6 +85,8 @@ GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Pr
     const double f = std::max(0.0, a2 - 2.0 * (H.array() * AH.array()).sum() + G.squaredNorm());
     if (!loop.record(it, f)) break;
   }
+  r.status = loop.status();
+  r.iterations = loop.iterations();
   r.seconds = loop.elapsed();
   r.labels = argmax_rows(H);
   r.H = std::move(H);
@@ -231,8 +138,7 @@ GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H
   const bool symmetric = A.is_symmetric();
   const Csr At = symmetric ? Csr() : A.transpose();
   GraphNmfResult r;
-  detail::FitLoop loop(r.objective, r.iterations, r.status, options.max_iterations, options.tolerance,
-                       progress, "asymnmf");
+  IterationDriver loop("asymnmf", {options.max_iterations, options.tolerance}, progress, r.objective);
   const double a2 = A.squared_norm();
   Dense AH, AtH, G, HtAH, next;
   csr_times_dense(A, H, AH);
@@ -261,11 +167,83 @@ GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H
         std::max(0.0, a2 - 2.0 * (W.array() * HtAH.array()).sum() + (W.array() * (G * W * G).array()).sum());
     if (!loop.record(it, f)) break;
   }
+  r.status = loop.status();
+  r.iterations = loop.iterations();
   r.seconds = loop.elapsed();
   r.labels = argmax_rows(H);
   r.H = std::move(H);
   r.W = std::move(W);
   return r;
+}
+
+// ---------------------------------------------------------------- registry entries
+
+namespace {
+
+GraphNmfOptions graph_nmf_options(const FitInput& input, const OptionValues& v) {
+  GraphNmfOptions o;
+  o.rank = input.n_clusters;
+  o.max_iterations = static_cast<int>(v.integer("iter"));
+  o.tolerance = v.real("tol");
+  o.exponent = v.has_value("exponent") ? v.real("exponent") : 0.0;
+  o.seed = static_cast<std::uint64_t>(v.integer("seed"));
+  return o;
+}
+
+FitResult from_graph_nmf(GraphNmfResult r) {
+  FitResult out;
+  out.status = r.status;
+  out.iterations = r.iterations;
+  out.objective = std::move(r.objective);
+  out.seconds = r.seconds;
+  out.representation = r.H;
+  out.factors.push_back({"H", std::move(r.H)});
+  if (r.W.size()) out.factors.push_back({"W", std::move(r.W)});
+  return out;
+}
+
+std::vector<OptionSpec> shallow_graph_options(const std::string& exponent_rule) {
+  return {option_iterations(500),
+          option_tolerance(GraphNmfOptions().tolerance),
+          computed_default(option_exponent("exponent", 0.25, "exponent γ of the H rule"), exponent_rule),
+          option_seed(),
+          option_restarts(1),
+          option_assign("argmax"),
+          option_kmeans_normalize("none"),
+          option_kmeans_init()};
+}
+
+}  // namespace
+
+ModelSpec symnmf_spec() {
+  ModelSpec s;
+  s.name = "symnmf";
+  s.title = "symmetric NMF, A ≈ H Hᵀ, cube-root multiplicative rule (undirected graphs)";
+  s.paper = "Kuang, Ding, Park, SDM 2012";
+  s.section = "docs/models.md §6";
+  s.input = InputKind::graph;
+  s.options = shallow_graph_options("1/3");
+  s.fit = [](const FitInput& in, const OptionValues& v, const Progress& p) {
+    if (in.directed)
+      throw InvalidOption(
+          "symnmf factorises undirected graphs; use --model asymnmf or dasnmf for --directed input");
+    return from_graph_nmf(fit_symnmf(*in.graph, graph_nmf_options(in, v), p));
+  };
+  return s;
+}
+
+ModelSpec asymnmf_spec() {
+  ModelSpec s;
+  s.name = "asymnmf";
+  s.title = "asymmetric NMF / symmetric tri-factorisation, A ≈ H W Hᵀ (directed or undirected graphs)";
+  s.paper = "Wang, Li, Wang, Zhang, Zhu, DMKD 2011";
+  s.section = "docs/models.md §6";
+  s.input = InputKind::graph;
+  s.options = shallow_graph_options("1/4");
+  s.fit = [](const FitInput& in, const OptionValues& v, const Progress& p) {
+    return from_graph_nmf(fit_asymnmf(*in.graph, graph_nmf_options(in, v), p));
+  };
+  return s;
 }
 
 }  // namespace dnmf

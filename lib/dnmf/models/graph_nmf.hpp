@@ -60,10 +60,11 @@ AsnmfStart asymnmf_start(const Csr& A, const GraphNmfOptions& options, int which
 GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, Dense H, Dense W,
                            const Progress& progress = {});
 
+struct ModelSpec;
+ModelSpec symnmf_spec();   ///< the registry entry (models/registry.hpp)
+ModelSpec asymnmf_spec();  ///< the registry entry (models/registry.hpp)
+
 double symnmf_objective(const Csr& A, const Dense& H);  ///< ‖A − HHᵀ‖², O(nnz·k + nk²)
 double asymnmf_objective(const Csr& A, const Dense& H, const Dense& W);  ///< ‖A − HWHᵀ‖², O(nnz·k + nk²)
-
-/// Row-wise argmax (ties: the lowest column; all-zero rows get label 0).
-std::vector<int> argmax_rows(const Dense& H);
 
 }  // namespace dnmf

@@ -7,7 +7,9 @@
 
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
+#include "dnmf/models/driver.hpp"
 #include "dnmf/models/mu.hpp"
+#include "dnmf/models/registry.hpp"
 
 namespace dnmf {
 
@@ -61,8 +63,8 @@ NmfResult fit_nmf(const DataMatrix& X, const NmfOptions& options, Dense W, Dense
   NmfResult result;
   result.objective.reserve(static_cast<size_t>(options.max_iterations));
   Dense XW, XtH, gram(k, k), denominator;
-  double previous = nmf_objective(X, W, H);
-  result.status = Status::max_iterations;
+  IterationDriver driver("nmf", {options.max_iterations, options.tolerance, options.stop_test}, progress,
+                         result.objective);
 
   for (int it = 1; it <= options.max_iterations; ++it) {
     // H ← H ⊙ (XW) ⊘ max(H(WᵀW), δ)     O(nnz·k + n·k²)
@@ -82,30 +84,65 @@ NmfResult fit_nmf(const DataMatrix& X, const NmfOptions& options, Dense W, Dense
     // Objective with the new W and H; XᵀH and HᵀH are those of the new H. O(d·k²).
     const double f = std::max(0.0, x_norm2 - 2.0 * (W.array() * XtH.array()).sum() +
                                        ((W.transpose() * W).array() * gram.array()).sum());
-    if (!std::isfinite(f))
-      throw NumericalError("objective is NaN/Inf after iteration " + std::to_string(it) + " (nmf)");
-    result.objective.push_back(f);
-    result.iterations = it;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (progress && !progress({"nmf", it, options.max_iterations, f, elapsed})) {
-      result.status = Status::stopped_by_callback;
-      break;
-    }
-    if (options.tolerance > 0.0 && previous > 0.0 && (previous - f) <= options.tolerance * previous &&
-        it > 1) {
-      result.status = Status::converged;
-      break;
-    }
-    if (f == 0.0) {  // exact factorisation: nothing left to improve
-      result.status = Status::converged;
-      break;
-    }
-    previous = f;
+    if (!driver.record(it, f)) break;
   }
+  result.status = driver.status();
+  result.iterations = driver.iterations();
   result.W = std::move(W);
   result.H = std::move(H);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+// ---------------------------------------------------------------- registry entry
+
+namespace {
+
+FitResult fit_nmf_model(const FitInput& input, const OptionValues& v, const Progress& progress) {
+  const DataMatrix& X = *input.data;
+  NmfOptions o;
+  o.rank = resolve_layers(nmf_spec(), v, X.rows(), X.cols(), input.n_clusters).front();
+  o.max_iterations = static_cast<int>(v.integer("iter"));
+  o.tolerance = v.real("tol");
+  o.seed = static_cast<std::uint64_t>(v.integer("seed"));
+  NmfResult r = fit_nmf(X, o, progress);
+  FitResult out;
+  out.status = r.status;
+  out.iterations = r.iterations;
+  out.objective = std::move(r.objective);
+  out.seconds = r.seconds;
+  out.representation = r.H;
+  out.factors = {{"W", std::move(r.W)}, {"H", std::move(r.H)}};
+  out.extras["rank"] = std::int64_t{o.rank};
+  return out;
+}
+
+}  // namespace
+
+ModelSpec nmf_spec() {
+  const NmfOptions d;
+  ModelSpec s;
+  s.name = "nmf";
+  s.title = "plain NMF, X ≈ H Wᵀ, by Lee–Seung multiplicative updates (Frobenius loss)";
+  s.paper = "Lee & Seung, NIPS 2001";
+  s.section = "docs/models.md §2";
+  s.input = InputKind::data;
+  OptionSpec rank = integer_option("rank", 0, 1, 2147483647, "factorisation rank r (the width of H)");
+  rank.value_name = "R";
+  s.options = {computed_default(rank, "k, at most min(n, d)"),
+               option_iterations(d.max_iterations),
+               option_tolerance(d.tolerance),
+               option_seed(),
+               option_restarts(1),
+               option_normalize("none"),
+               option_assign("kmeans"),
+               option_kmeans_normalize("none"),
+               option_kmeans_init()};
+  s.default_layers = [](Index n, Index dim, int k) {
+    return std::vector<std::int64_t>{std::max<std::int64_t>(1, std::min<std::int64_t>({k, n, dim}))};
+  };
+  s.fit = fit_nmf_model;
+  return s;
 }
 
 }  // namespace dnmf

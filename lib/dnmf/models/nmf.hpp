@@ -7,15 +7,19 @@
 #include "dnmf/core/progress.hpp"
 #include "dnmf/core/types.hpp"
 #include "dnmf/linalg/data_matrix.hpp"
+#include "dnmf/models/driver.hpp"
 
 namespace dnmf {
 
 struct NmfOptions {
   int rank = 10;             ///< k; 1 <= rank <= min(n, d)
   int max_iterations = 500;  ///< iteration budget (one iteration = update H, then W)
-  /// Stop when the relative decrease (f_prev − f)/f_prev falls below tol.
-  /// 0 = always run max_iterations.
-  double tolerance = 1e-6;
+  /// The stop rule of models/driver.hpp: after iteration t ≥ 3, stop when
+  /// f_{t−1} − f_t ≤ tol·(f_1 − f_t). 0 = always run max_iterations.
+  double tolerance = 0.0;
+  /// decrease_so_far for fits; relative_to_previous when NMF pre-trains a deep layer
+  /// (the references' rule, --pretrain-tol).
+  StopTest stop_test = StopTest::decrease_so_far;
   std::uint64_t seed = 0;  ///< initial factors are uniform in [0, sqrt(mean(X)/k)) from this seed
   /// δ of MODELS.md §0.2: ratios use max(denominator, δ) so empty rows/columns stay finite.
   double epsilon = 1e-10;
@@ -50,5 +54,9 @@ NmfResult fit_nmf(const DataMatrix& X, const NmfOptions& options, Dense W, Dense
 
 /// ‖X − H Wᵀ‖_F² by the identity above, O(nnz·k + (n+d)·k²).
 double nmf_objective(const DataMatrix& X, const Dense& W, const Dense& H);
+
+struct ModelSpec;
+/// The registry entry (models/registry.hpp): `rank` (the layer rule: k, at most min(n, d)).
+ModelSpec nmf_spec();
 
 }  // namespace dnmf

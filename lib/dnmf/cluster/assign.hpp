@@ -1,0 +1,17 @@
+// Turning a representation into cluster labels without k-means.
+#pragma once
+
+#include <vector>
+
+#include "dnmf/core/types.hpp"
+
+namespace dnmf {
+
+/// Row-wise argmax (ties: the lowest column; all-zero rows get label 0). O(n·k).
+std::vector<int> argmax_rows(const Dense& H);
+
+/// Each row scaled to sum 1 (rows with zero sum are left at 0): the reference code's
+/// normalisation of H before k-means (docs/models.md §3.7). O(n·k).
+Dense normalize_rows_l1(const Dense& H);
+
+}  // namespace dnmf

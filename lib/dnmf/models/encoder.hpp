@@ -1,0 +1,31 @@
+// The encoder of a fitted model: maps new samples to the representation the model
+// learnt (dnmf transform / predict). io/model_file reads and writes it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dnmf/core/types.hpp"
+#include "dnmf/linalg/data_matrix.hpp"
+
+namespace dnmf {
+
+/// A decoder-chain model's encoder h = Ψᵀx with Ψ = W_1⋯W_l (DANMF, DANMF-CRFR:
+/// docs/models.md §3), plus the scaling its training data received so new samples are
+/// scaled the same way.
+struct Encoder {
+  std::string model;                                  ///< e.g. "danmf-crfr"
+  Normalization normalization = Normalization::none;  ///< none, max or l2-samples
+  double divisor = 1.0;                               ///< the training data's max (for `max`)
+  std::vector<Dense> W;                               ///< W_1 (d×r_1) … W_l (r_{l−1}×k)
+
+  Index features() const { return W.empty() ? 0 : W.front().rows(); }
+  Index rank() const { return W.empty() ? 0 : W.back().cols(); }
+
+  /// X·W_1⋯W_l (n×k) after scaling X (in place) as the training data was. X must have
+  /// the model's number of features and be >= 0 (InvalidOption / InputError otherwise);
+  /// a result that overflows to Inf throws NumericalError. O(nnz·k + d·r_1·k).
+  Dense transform(DataMatrix& X) const;
+};
+
+}  // namespace dnmf

@@ -1,0 +1,54 @@
+// dnmf transform: encode new samples with a saved model.
+#include "commands.hpp"
+#include "common.hpp"
+#include "dnmf/core/error.hpp"
+#include "dnmf/io/matrix_market.hpp"
+#include "dnmf/io/model_file.hpp"
+
+namespace dnmf::cli {
+
+std::unique_ptr<Command> make_transform() {
+  auto cmd = std::make_unique<Command>(
+      "transform", "Encode the samples of DATA with a model saved by 'dnmf cluster --save-model' (h = Ψᵀx).",
+      std::vector<std::pair<std::string, std::string>>{{"MODEL", "model file"},
+                                                       {"DATA", "data file with the model's features"}});
+  cmd->add("out", "o", "H", "write the n × k encoding here (Matrix Market array; \"-\" = stdout)", "", "",
+           true);
+  cmd->add("storage", "", "HOW", "in-memory form of DATA: auto|sparse|dense", "auto");
+  cmd->add_common_options(false);
+  return cmd;
+}
+
+int run_transform(const Command& cmd) {
+  apply_general_options(cmd);
+  const std::string model_path = cmd.positional(0), data_path = cmd.positional(1);
+  Outputs outputs;
+  const size_t out = outputs.add(*cmd.get("out"), "--out");
+  outputs.check({{"MODEL", model_path}, {"DATA", data_path}});
+  set_stage("reading " + model_path);
+  const Encoder model = io::load_model(model_path);
+  DataMatrix X = load_data(data_path, cmd.get_or("storage", "auto"));
+  set_stage("encoding " + data_path);
+  Dense H;
+  try {
+    H = model.transform(X);
+  } catch (const NumericalError& e) {  // the model's values, not the fit, are at fault
+    throw InputError(model_path, 0, e.what());
+  }
+  outputs.write(out, [&](std::ostream& o) {
+    io::write_matrix_market(
+        o, H, "dnmf transform: " + model.model + " encoding of " + data_path + " (one row per sample)");
+  });
+  outputs.commit();
+  Json j;
+  j["model"] = model.model;
+  j["n"] = H.rows();
+  j["k"] = H.cols();
+  j["out"] = *cmd.get("out");
+  print_summary(
+      outputs, cmd.has("json"), j,
+      "wrote " + *cmd.get("out") + ": " + std::to_string(H.rows()) + " x " + std::to_string(H.cols()) + "\n");
+  return 0;
+}
+
+}  // namespace dnmf::cli

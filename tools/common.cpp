@@ -1,0 +1,182 @@
+#include "common.hpp"
+
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "dnmf/core/error.hpp"
+#include "dnmf/core/memory.hpp"
+#include "dnmf/io/data_file.hpp"
+#include "dnmf/io/labels.hpp"
+
+namespace dnmf::cli {
+
+namespace {
+std::string stage_text = "starting";
+}
+
+void set_stage(std::string stage) {
+  stage_text = std::move(stage);
+}
+
+const std::string& current_stage() {
+  return stage_text;
+}
+
+// ---------------------------------------------------------------- progress
+
+ProgressPrinter::ProgressPrinter(bool quiet) : quiet_(quiet) {}
+
+Progress ProgressPrinter::callback() {
+  if (quiet_) return {};
+  return [this](const IterationInfo& info) {
+    if (!deferred_.empty()) {
+      std::fprintf(stderr, "%s\n", deferred_.c_str());
+      deferred_.clear();
+    }
+    const bool new_stage = info.stage != last_stage_;
+    const bool last = info.iteration >= info.max_iterations;
+    if (new_stage || last || info.elapsed_seconds - last_print_ >= 1.0) {
+      last_print_ = info.elapsed_seconds;
+      last_stage_ = info.stage;
+      const double per_iteration = info.elapsed_seconds / std::max(info.iteration, 1);
+      const double eta = per_iteration * std::max(info.max_iterations - info.iteration, 0);
+      std::fprintf(stderr, "[%s] iter %d/%d  objective %.6e  elapsed %.2fs  ETA <= %.1fs\n",
+                   info.stage.c_str(), info.iteration, info.max_iterations, info.objective,
+                   info.elapsed_seconds, eta);
+    }
+    return true;
+  };
+}
+
+void ProgressPrinter::note_when_fitting(const std::string& message) {
+  if (!quiet_) deferred_ = message;
+}
+
+void ProgressPrinter::note(const std::string& message) const {
+  if (!quiet_) std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+// ---------------------------------------------------------------- outputs
+
+size_t Outputs::add(const std::string& path, const std::string& option) {
+  return set_.add(path, option);
+}
+
+void Outputs::check(const std::vector<std::pair<std::string, std::string>>& inputs) const {
+  set_.check_collisions(inputs);
+}
+
+void Outputs::write(size_t index, const std::function<void(std::ostream&)>& writer) {
+  set_stage("writing " + set_.path(index));
+  set_.write(index, writer);
+}
+
+void Outputs::commit() {
+  set_stage("writing the outputs");
+  // Test hook (tests/test_cli_safety.sh): hold the finished temporary files this many
+  // seconds before committing, so a test can signal the process at that moment.
+  if (const char* pause = std::getenv("DNMF_TEST_PAUSE_BEFORE_COMMIT"))
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::atof(pause)));
+  set_.commit();
+}
+
+void print_summary(const Outputs& outputs, bool json, const Json& object, const std::string& text) {
+  std::ostream& out = outputs.to_stdout() ? std::cerr : std::cout;
+  if (json)
+    out << object.dump() << "\n";
+  else
+    out << text;
+  out.flush();
+}
+
+// ---------------------------------------------------------------- inputs and settings
+
+void apply_general_options(const Command& cmd) {
+  if (cmd.has("threads")) omp_set_num_threads(static_cast<int>(cmd.integer("threads", 0, 1, 4096)));
+  if (const auto m = cmd.get("max-memory")) set_memory_budget(parse_memory_size(*m, "--max-memory"));
+}
+
+DataMatrix load_data(const std::string& path, const std::string& storage) {
+  set_stage("reading " + path);
+  return io::read_data(path, io::parse_storage(storage));
+}
+
+std::vector<int> read_truth(const std::string& path, Index n) {
+  set_stage("reading " + path);
+  auto truth = io::read_labels(path);
+  if (static_cast<Index>(truth.size()) != n)
+    throw InputError(path, 0,
+                     "has " + std::to_string(truth.size()) + " labels but the input has " +
+                         std::to_string(n) + " samples");
+  return truth;
+}
+
+// ---------------------------------------------------------------- JSON
+
+namespace {
+Json number(double v) {
+  return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
+}  // namespace
+
+Json extra_json(const ExtraValue& value) {
+  struct Visitor {
+    Json operator()(std::int64_t v) const { return v; }
+    Json operator()(double v) const { return number(v); }
+    Json operator()(const std::string& v) const { return v; }
+    Json operator()(const std::vector<std::int64_t>& v) const { return v; }
+    Json operator()(const std::vector<double>& v) const {
+      Json a = Json::array();
+      for (double x : v) a.push_back(number(x));
+      return a;
+    }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+Json options_json(const OptionValues& values) {
+  Json j = Json::object();
+  for (const auto& spec : values.specs()) {
+    const OptionValue& v = values.value(spec.name);
+    struct Visitor {
+      Json operator()(std::monostate) const { return nullptr; }
+      Json operator()(bool b) const { return b; }
+      Json operator()(std::int64_t i) const { return i; }
+      Json operator()(double d) const { return number(d); }
+      Json operator()(const std::string& s) const { return s; }
+      Json operator()(const std::vector<std::int64_t>& l) const { return l; }
+      Json operator()(const std::vector<double>& l) const { return l; }
+    };
+    if (!std::holds_alternative<std::monostate>(v)) j[spec.name] = std::visit(Visitor{}, v);
+  }
+  return j;
+}
+
+void add_fit_json(Json& j, const FitResult& fit) {
+  j["iterations"] = fit.iterations;
+  j["status"] = to_string(fit.status);
+  j["objective"] = number(fit.final_objective());
+  if (!fit.objective.empty()) {
+    Json trace;
+    trace["first"] = number(fit.objective.front());
+    trace["last"] = number(fit.objective.back());
+    trace["length"] = fit.objective.size();
+    j["objective_trace"] = trace;
+  }
+  j["restarts"] = fit.restarts;
+  if (fit.restarts > 1) {
+    j["best_restart"] = fit.best_restart;
+    Json finals = Json::array();
+    for (double f : fit.restart_objectives) finals.push_back(number(f));
+    j["restart_objectives"] = finals;
+  }
+  for (const auto& [key, value] : fit.extras) j[key] = extra_json(value);
+}
+
+}  // namespace dnmf::cli

@@ -1,0 +1,81 @@
+// Pieces every dnmf subcommand shares: progress on stderr, output files checked before
+// any work and committed together, the summary on stdout (text or JSON), threads and the
+// memory budget, and the stage an out-of-memory error names.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "command.hpp"
+#include "dnmf/core/progress.hpp"
+#include "dnmf/io/output.hpp"
+#include "dnmf/linalg/data_matrix.hpp"
+#include "dnmf/models/registry.hpp"
+
+namespace dnmf::cli {
+
+using Json = nlohmann::ordered_json;
+
+/// What the command is doing, for messages that would otherwise lack context
+/// ("out of memory while fitting danmf-crfr on X.mtx (70000 x 784)").
+void set_stage(std::string stage);
+const std::string& current_stage();
+
+/// Renders IterationInfo on stderr: at most one line per second (plus the first and
+/// last of each stage), with the elapsed time and an ETA.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool quiet);
+  Progress callback();
+  void note(const std::string& message) const;  ///< one line on stderr unless quiet
+  /// A note shown with the first progress line, so that errors found before the fit
+  /// iterates stay the only output.
+  void note_when_fitting(const std::string& message);
+  bool quiet() const { return quiet_; }
+
+ private:
+  bool quiet_;
+  std::string deferred_;
+  double last_print_ = -1.0;
+  std::string last_stage_;
+};
+
+/// The outputs of one command (io::OutputSet): declared and checked right after the
+/// arguments are parsed, before any input is read.
+class Outputs {
+ public:
+  /// Declares `path` for `option` (e.g. "--out"); returns its index. Bad paths are
+  /// refused at once (exit 2).
+  size_t add(const std::string& path, const std::string& option);
+  /// Refuses outputs naming each other or one of the inputs (role, path).
+  void check(const std::vector<std::pair<std::string, std::string>>& inputs) const;
+  void write(size_t index, const std::function<void(std::ostream&)>& writer);
+  void commit();
+  bool to_stdout() const { return set_.writes_to_stdout(); }
+
+ private:
+  io::OutputSet set_;
+};
+
+/// Prints the summary: JSON (one object) or text. When an output goes to standard output
+/// the summary goes to stderr instead, so the two never mix.
+void print_summary(const Outputs& outputs, bool json, const Json& object, const std::string& text);
+
+/// --threads and --max-memory.
+void apply_general_options(const Command& cmd);
+
+/// Reads a data file (--storage auto|sparse|dense).
+DataMatrix load_data(const std::string& path, const std::string& storage);
+/// Reads labels and checks their count against n.
+std::vector<int> read_truth(const std::string& path, Index n);
+
+/// A fit's record for JSON: status, iterations, objective (final value and trace
+/// summary), restarts, and the model's extras.
+void add_fit_json(Json& j, const FitResult& fit);
+/// The resolved options of a model as a JSON object (computed defaults omitted).
+Json options_json(const OptionValues& values);
+Json extra_json(const ExtraValue& value);
+
+}  // namespace dnmf::cli
