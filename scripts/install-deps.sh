@@ -12,9 +12,15 @@ packages=(
   libboost-graph-dev                 # graph algorithms (cross-checks)
   libboost-test-dev                  # unit tests
   zlib1g-dev                         # gzip-compressed inputs
+  libcli11-dev                       # command-line parsing (header-only)
+  nlohmann-json3-dev                 # JSON output (header-only)
+  libspectra-dev                     # Lanczos eigensolvers: spectral clustering, NNDSVD (header-only)
+  python3                            # the test scripts read JSON with it
 )
 if [ "${DNMF_WITH_FORMAT:-0}" = 1 ]; then packages+=(clang-format); fi
 if [ "${DNMF_WITH_LEIDEN:-0}" = 1 ]; then packages+=(python3-igraph python3-leidenalg); fi
+# libFuzzer harnesses and the sanitizer build of .ci/run: clang with its runtimes.
+if [ "${DNMF_WITH_FUZZ:-0}" = 1 ]; then packages+=(clang-14 libclang-rt-14-dev libomp-14-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -721,3 +721,41 @@ BOOST_AUTO_TEST_CASE(locality_order_untangles_a_shuffled_path_and_permutes_exact
   for (Index r = 0; r < n; ++r) BOOST_TEST(position[order[r]] == r);
   BOOST_CHECK_THROW(dnmf::permute_rows(Csr::from_dense(a), std::vector<Index>(n, 0)), dnmf::InvalidOption);
 }
+
+// ---------------------------------------------------------------- spectral clustering
+
+#include "dnmf/graph/spectral.hpp"
+#include "dnmf/metrics/metrics.hpp"
+
+BOOST_AUTO_TEST_SUITE(spectral)
+
+BOOST_AUTO_TEST_CASE(normalized_affinity_equals_dense_and_clusters_planted_blocks) {
+  // Four planted blocks of 40 nodes: the NJW embedding separates them exactly.
+  dnmf::Rng rng(5);
+  const dnmf::Index n = 160;
+  std::vector<dnmf::Triplet> t;
+  std::vector<int> truth(n);
+  for (dnmf::Index i = 0; i < n; ++i) {
+    truth[static_cast<size_t>(i)] = static_cast<int>(i / 40);
+    for (dnmf::Index j = 0; j < i; ++j) {
+      const bool same = i / 40 == j / 40;
+      if (rng.uniform() < (same ? 0.3 : 0.01)) {
+        const double w = 0.5 + rng.uniform();
+        t.push_back({i, j, w});
+        t.push_back({j, i, w});
+      }
+    }
+  }
+  const dnmf::Csr S = dnmf::Csr::from_triplets(n, n, t);
+  const dnmf::Dense s = S.to_dense();
+  const dnmf::Vector d = s.rowwise().sum();
+  const dnmf::Dense ref =
+      d.cwiseSqrt().cwiseInverse().asDiagonal() * s * d.cwiseSqrt().cwiseInverse().asDiagonal();
+  BOOST_TEST((dnmf::normalized_affinity(S).to_dense() - ref).norm() < 1e-12 * ref.norm());
+  const auto labels = dnmf::spectral_clustering(S, 4, 10, 3);
+  BOOST_TEST(dnmf::evaluate(truth, labels).nmi > 0.99);
+  const dnmf::Dense E = dnmf::spectral_embedding(S, 4);
+  for (dnmf::Index i = 0; i < n; ++i) BOOST_TEST(std::abs(E.row(i).norm() - 1.0) < 1e-12);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -301,3 +301,53 @@ BOOST_AUTO_TEST_CASE(dense_gram_matches_product_and_ignores_threads) {
     BOOST_TEST((one - one.transpose()).norm() == 0.0);  // exactly symmetric
   }
 }
+
+// ---------------------------------------------------------------- eigen / SVD (Spectra)
+
+#include "dnmf/linalg/eigen.hpp"
+
+BOOST_AUTO_TEST_CASE(leading_eigenpairs_equal_a_dense_solver) {
+  // A random symmetric sparse matrix (30 % stored) against Eigen's dense solver.
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    dnmf::Rng rng(seed);
+    const dnmf::Index n = 60;
+    dnmf::Dense a = dnmf::Dense::Zero(n, n);
+    for (dnmf::Index i = 0; i < n; ++i)
+      for (dnmf::Index j = 0; j <= i; ++j)
+        if (rng.uniform() < 0.3) a(i, j) = a(j, i) = rng.uniform() - 0.3;
+    const dnmf::Csr A = dnmf::Csr::from_dense(a);
+    const auto e = dnmf::symmetric_eigs(A, 5);
+    Eigen::SelfAdjointEigenSolver<dnmf::Dense> ref(a);
+    for (int j = 0; j < 5; ++j) {
+      BOOST_TEST(std::abs(e.values(j) - ref.eigenvalues()(n - 1 - j)) < 1e-8);
+      // Same eigenvector up to sign: |<v, v_ref>| = 1.
+      BOOST_TEST(std::abs(std::abs(e.vectors.col(j).dot(ref.eigenvectors().col(n - 1 - j))) - 1.0) < 1e-6);
+    }
+    BOOST_TEST((e.vectors.transpose() * e.vectors - dnmf::Dense::Identity(5, 5)).norm() < 1e-8);
+  }
+  BOOST_CHECK_THROW(dnmf::symmetric_eigs(dnmf::Csr::identity(4), 4), dnmf::InvalidOption);
+}
+
+BOOST_AUTO_TEST_CASE(truncated_svd_equals_a_dense_svd_sparse_and_dense_both_shapes) {
+  for (auto [n, d] : {std::pair<dnmf::Index, dnmf::Index>{50, 12}, {12, 50}}) {
+    dnmf::Rng rng(9);
+    dnmf::Dense x = dnmf::Dense::Zero(n, d);
+    for (dnmf::Index i = 0; i < n; ++i)
+      for (dnmf::Index j = 0; j < d; ++j)
+        if (rng.uniform() < 0.5) x(i, j) = rng.uniform();
+    Eigen::JacobiSVD<dnmf::Dense> ref(x, Eigen::ComputeThinU | Eigen::ComputeThinV);
+    for (bool sparse : {false, true}) {
+      BOOST_TEST_CONTEXT("n=" << n << " d=" << d << " sparse=" << sparse) {
+        const dnmf::DataMatrix X = sparse ? dnmf::DataMatrix(dnmf::Csr::from_dense(x)) : dnmf::DataMatrix(x);
+        const int k = 4;
+        const auto s = dnmf::truncated_svd(X, k);
+        for (int j = 0; j < k; ++j) BOOST_TEST(std::abs(s.singular(j) - ref.singularValues()(j)) < 1e-8);
+        // Rank-k reconstruction equals the dense one (signs cancel in U Σ Vᵀ).
+        const dnmf::Dense mine = s.U * s.singular.asDiagonal() * s.V.transpose();
+        const dnmf::Dense theirs = ref.matrixU().leftCols(k) * ref.singularValues().head(k).asDiagonal() *
+                                   ref.matrixV().leftCols(k).transpose();
+        BOOST_TEST((mine - theirs).norm() < 1e-7 * theirs.norm());
+      }
+    }
+  }
+}

@@ -196,3 +196,42 @@ BOOST_AUTO_TEST_CASE(update_into_equals_the_elementwise_rule) {
   bad(10, 10) = std::numeric_limits<double>::quiet_NaN();
   BOOST_TEST(!dnmf::multiplicative_update_into(theta, bad, den, 1e-9, 1.0, 0.0, into));
 }
+
+// ---------------------------------------------------------------- NNDSVD starts
+
+#include "dnmf/models/init.hpp"
+
+BOOST_AUTO_TEST_CASE(nndsvd_starts_are_nonnegative_and_follow_the_svd) {
+  dnmf::Rng rng(4);
+  Dense x(40, 15);
+  for (dnmf::Index i = 0; i < x.rows(); ++i)
+    for (dnmf::Index j = 0; j < x.cols(); ++j) x(i, j) = rng.uniform() < 0.6 ? rng.uniform() : 0.0;
+  const DataMatrix X(x);
+  const auto plain = dnmf::nmf_start(X, 5, dnmf::NmfInit::nndsvd, 1);
+  BOOST_TEST((plain.W.array() >= 0).all());
+  BOOST_TEST((plain.H.array() >= 0).all());
+  // Component 1 is √σ₁ (|u₁|, |v₁|): its outer product is the (nonnegative) leading rank-one term.
+  Eigen::JacobiSVD<Dense> svd(x, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  const Dense first =
+      svd.singularValues()(0) * (svd.matrixU().col(0) * svd.matrixV().col(0).transpose()).cwiseAbs();
+  BOOST_TEST((plain.H.col(0) * plain.W.col(0).transpose() - first).norm() < 1e-8 * first.norm());
+  // NNDSVD keeps zeros; nndsvda fills them with mean(X); nndsvdar with values below mean/100.
+  const auto a = dnmf::nmf_start(X, 5, dnmf::NmfInit::nndsvda, 1);
+  const auto ar = dnmf::nmf_start(X, 5, dnmf::NmfInit::nndsvdar, 1);
+  const double mean = x.mean();
+  for (dnmf::Index i = 0; i < plain.H.rows(); ++i)
+    for (dnmf::Index j = 0; j < 5; ++j)
+      if (plain.H(i, j) == 0) {
+        BOOST_TEST(a.H(i, j) == mean);
+        BOOST_TEST(ar.H(i, j) >= 0.0);
+        BOOST_TEST(ar.H(i, j) < mean / 100);
+      }
+  // A fit from NNDSVD starts below a random start's first objective and stays monotone.
+  dnmf::NmfOptions o;
+  o.rank = 5;
+  o.max_iterations = 50;
+  const auto fit = dnmf::fit_nmf(X, o, plain.W, plain.H);
+  for (size_t t = 1; t < fit.objective.size(); ++t)
+    BOOST_TEST(fit.objective[t] <= fit.objective[t - 1] * (1 + 1e-12));
+  BOOST_CHECK_THROW(dnmf::nmf_start(X, 16, dnmf::NmfInit::nndsvd, 1), dnmf::InvalidOption);
+}

@@ -8,6 +8,7 @@
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
 #include "dnmf/models/driver.hpp"
+#include "dnmf/models/init.hpp"
 #include "dnmf/models/mu.hpp"
 #include "dnmf/models/registry.hpp"
 
@@ -105,7 +106,15 @@ FitResult fit_nmf_model(const FitInput& input, const OptionValues& v, const Prog
   o.max_iterations = static_cast<int>(v.integer("iter"));
   o.tolerance = v.real("tol");
   o.seed = static_cast<std::uint64_t>(v.integer("seed"));
-  NmfResult r = fit_nmf(X, o, progress);
+  const NmfInit init = parse_nmf_init(v.choice("init"));
+  NmfResult r;
+  if (init == NmfInit::random) {
+    r = fit_nmf(X, o, progress);
+  } else {
+    o.validate(X.rows(), X.cols());
+    NmfStart start = nmf_start(X, o.rank, init, o.seed);
+    r = fit_nmf(X, o, std::move(start.W), std::move(start.H), progress);
+  }
   FitResult out;
   out.status = r.status;
   out.iterations = r.iterations;
@@ -132,6 +141,7 @@ ModelSpec nmf_spec() {
   s.options = {computed_default(rank, "k, at most min(n, d)"),
                option_iterations(d.max_iterations),
                option_tolerance(d.tolerance),
+               option_init("random"),
                option_seed(),
                option_restarts(1),
                option_normalize("none"),

@@ -378,6 +378,12 @@ OptionSpec option_seed() {
   return s;
 }
 
+OptionSpec option_init(const std::string& default_value) {
+  return choice_option("init", default_value, {"random", "nndsvd", "nndsvda", "nndsvdar"},
+                       "starting factors: seeded uniform random, or NNDSVD from a truncated SVD (a: zeros "
+                       "filled with the mean, ar: with small random values)");
+}
+
 OptionSpec option_restarts(std::int64_t default_value) {
   OptionSpec s;
   s.name = "restarts";

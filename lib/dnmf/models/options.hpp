@@ -100,6 +100,8 @@ OptionSpec computed_default(OptionSpec spec, const std::string& rule);
 OptionSpec option_iterations(std::int64_t default_value);
 OptionSpec option_tolerance(double default_value);
 OptionSpec option_seed();
+/// random | nndsvd | nndsvda | nndsvdar (models/init.hpp).
+OptionSpec option_init(const std::string& default_value);
 OptionSpec option_restarts(std::int64_t default_value);
 OptionSpec option_layers(const std::string& default_text, const std::string& help);
 OptionSpec option_pretrain_iterations(std::int64_t default_value);

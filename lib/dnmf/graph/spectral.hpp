@@ -1,0 +1,26 @@
+// Spectral embedding and clustering of a graph (Ng, Jordan, Weiss 2001): the baseline the
+// quality harness runs beside our models, and a start for the graph models.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "dnmf/core/csr.hpp"
+#include "dnmf/core/types.hpp"
+
+namespace dnmf {
+
+/// N = D^{-1/2} S D^{-1/2} for a symmetric S ≥ 0 (rows of isolated nodes stay empty).
+/// O(nnz + n).
+Csr normalized_affinity(const Csr& S);
+
+/// The k leading eigenvectors of N (n×k, linalg/eigen: Lanczos on the sparse N). With
+/// `unit_rows` each row is scaled to unit Euclidean norm (zero rows stay zero), as NJW
+/// do before k-means. O(restarts · subspace · (nnz + n·subspace)).
+Dense spectral_embedding(const Csr& S, int k, bool unit_rows = true);
+
+/// Spectral clustering: k-means (k-means++, n_init restarts, seed) on the unit-row
+/// embedding of the symmetrised graph (S + Sᵀ)/2.
+std::vector<int> spectral_clustering(const Csr& S, int k, int n_init = 10, std::uint64_t seed = 0);
+
+}  // namespace dnmf
