@@ -35,7 +35,7 @@ struct ChainOptions {
   int pretrain_iterations = 500;    ///< per layer (shallow ANMF, docs/models.md §3.1); 0 = random start
   double pretrain_tolerance = 0.0;  ///< relative decrease that ends a layer's pre-training early
   int max_iterations = 1000;        ///< fine-tuning iterations (W_1..W_l, then H)
-  double tolerance = 0.0;           ///< relative decrease that ends fine-tuning (0 = run all)
+  double tolerance = 0.0;           ///< --tol, decrease-so-far rule (docs/models.md §1.2); 0 = run all
   std::uint64_t seed = 0;
   double epsilon = 1e-10;   ///< δ of docs/models.md §1.1
   double floor = 0.0;       ///< optional floor after each update (docs/models.md §1.1)
