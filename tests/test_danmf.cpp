@@ -1,6 +1,6 @@
 // Deep autoencoder-like NMF (DANMF, DANMF-CRFR): every objective term against a naive
 // dense computation, gradient parts against finite differences, monotone objective
-// traces where MODELS.md §8 says the updates are monotone, determinism, and recovery
+// traces where docs/models.md §10.2 says the updates are monotone, determinism, and recovery
 // of planted clusters.
 #define BOOST_TEST_MODULE danmf
 #include <boost/test/unit_test.hpp>
@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(gradient_parts_equal_naive_formulas) {
   const double l1 = 0.2, l2 = 1.5, l3 = 0.8;
   const Dense G = f.x.transpose() * f.x, Sminus = naive_distances(f.x), S = f.s_sym.to_dense();
   const Dense D = S.rowwise().sum().asDiagonal();
-  // Paper rules (halved gradients, MODELS.md §1.3.4) written in our orientation.
+  // Paper rules (halved gradients, docs/models.md §3.3) written in our orientation.
   const Dense neg_P = 4 * f.x.transpose() * f.H + 4 * l3 * G * f.P;
   const Dense pos_P =
       2 * f.P * (f.H.transpose() * f.H) + 2 * G * f.P + 4 * l3 * l3 * f.P * (f.P.transpose() * f.P);
@@ -223,7 +223,7 @@ int increases(const std::vector<double>& trace) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(danmf_updates_are_monotone_without_safeguard) {
-  // MODELS.md §8: DANMF (λ₁ = λ₃ = 0) with a symmetric graph never increases, γ = 1.
+  // docs/models.md §10.2: DANMF (λ₁ = λ₃ = 0) with a symmetric graph never increases, γ = 1.
   for (std::uint64_t seed = 1; seed <= 4; ++seed)
     for (double l2 : {1.0, 100.0}) {
       const Dense x = test_data(40, 20, 0.5, seed);
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(danmf_updates_are_monotone_without_safeguard) {
 }
 
 BOOST_AUTO_TEST_CASE(crfr_updates_are_monotone_at_typical_scales) {
-  // MODELS.md §8: the H rule with symmetric S⁺ (λ₁ ≤ 1, λ₂ ≤ 1000) and the W rule at
+  // docs/models.md §10.2: the H rule with symmetric S⁺ (λ₁ ≤ 1, λ₂ ≤ 1000) and the W rule at
   // typical scales never increase, without any safeguard.
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
     const Dense x = test_data(40, 20, 0.5, seed);
@@ -251,7 +251,7 @@ BOOST_AUTO_TEST_CASE(crfr_updates_are_monotone_at_typical_scales) {
 }
 
 BOOST_AUTO_TEST_CASE(safeguard_keeps_frp_dominated_and_unsymmetric_cases_monotone) {
-  // Where §8 reports increases (W with γ = 1 when FRP dominates at data scale 0.01,
+  // Where docs/models.md §10.2 reports increases (W with γ = 1 when FRP dominates at data scale 0.01,
   // λ₃ = 5; H with an unsymmetrised graph and λ₂ = 1000) the safeguard must hold the
   // trace monotone by halving γ or keeping the block.
   int events = 0;

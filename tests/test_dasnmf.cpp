@@ -1,6 +1,6 @@
-// Deep graph factorisations (DAsNMF, DSNMF; MODELS.md §5.3–5.4): objective values against
+// Deep graph factorisations (DAsNMF, DSNMF; docs/models.md §7–§8): objective values against
 // naive dense maths (A_S, C, D formed explicitly), gradient parts against central finite
-// differences, monotone fine-tuning where §8 says the rules are monotone, planted
+// differences, monotone fine-tuning where docs/models.md §10.2 says the rules are monotone, planted
 // partitions (undirected, directed, and blocks that differ only by edge direction),
 // determinism and refusals.
 #define BOOST_TEST_MODULE dasnmf
@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(dasnmf_gradient_parts_match_finite_differences) {
 }
 
 BOOST_AUTO_TEST_CASE(dasnmf_fine_tuning_never_increases_the_objective) {
-  // MODELS.md §8: with the exact regulariser (D_out + D_in) the quarter-power H rules
+  // docs/models.md §10.2: with the exact regulariser (D_out + D_in) the quarter-power H rules
   // and the W rule never increased the objective for λ up to 1000, and it stays ≥ 0.
   for (std::uint64_t seed = 1; seed <= 4; ++seed)
     for (double lambda : {0.0, 1e-2, 1.0, 100.0, 1000.0}) {

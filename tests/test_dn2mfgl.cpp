@@ -1,4 +1,4 @@
-// Dn2MFGL (MODELS.md §2): the L2,1 residual, variance and sparsity terms against naive
+// Dn2MFGL (docs/models.md §4): the L2,1 residual, variance and sparsity terms against naive
 // dense computations (rank-one centering vs the dense C, residual norms vs the dense
 // residual), gradient parts against finite differences, the IRLS objective trace,
 // boundedness refusal, determinism and recovery of planted clusters.
@@ -186,7 +186,7 @@ std::vector<int> cluster(const Dense& H, std::uint64_t seed) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(objective_never_increases_and_planted_clusters_are_found) {
-  // Each sweep decreases the majoriser at fixed weights (square-root rules, §2.4, with the
+  // Each sweep decreases the majoriser at fixed weights (square-root rules, docs/models.md §4.4, with the
   // safeguard); the recorded objective is the true one after re-weighting, so by
   // majorisation–minimisation it cannot rise. Both residual modes, defaults α = β = ν = 1.
   const auto [x, truth] = planted(5);
@@ -265,7 +265,7 @@ BOOST_AUTO_TEST_CASE(sample_weights_single_out_corrupted_samples) {
 }
 
 BOOST_AUTO_TEST_CASE(unbounded_settings_are_refused_or_stopped) {
-  // β(1 − 1/n) > α·min degree: a single sample's code can grow without limit (§2.6).
+  // β(1 − 1/n) > α·min degree: a single sample's code can grow without limit (docs/models.md §4.6).
   BOOST_TEST(dnmf::dn2mfgl_unbounded_reason(1.0, 1.0, 100, 5.0).empty());
   BOOST_TEST(!dnmf::dn2mfgl_unbounded_reason(1.0, 100.0, 100, 5.0).empty());
   const auto [x, truth] = planted(8);

@@ -1,6 +1,6 @@
-// Deep graph factorisations (DAsNMF, DSNMF; MODELS.md §5.3–5.4): objective values against
+// Deep graph factorisations (DAsNMF, DSNMF; docs/models.md §7–§8): objective values against
 // naive dense maths (A_S, C, D formed explicitly), gradient parts against central finite
-// differences, monotone fine-tuning where §8 says the rules are monotone, planted
+// differences, monotone fine-tuning where docs/models.md §10.2 says the rules are monotone, planted
 // partitions (undirected, directed, and blocks that differ only by edge direction),
 // determinism and refusals.
 #define BOOST_TEST_MODULE dsnmf
@@ -35,7 +35,7 @@ dnmf::DsnmfOptions dsnmf_options(std::vector<int> layers) {
   return o;
 }
 
-/// Layer-centric objective of §5.3 with every product formed densely (X n×n).
+/// Layer-centric objective of docs/models.md §7.1 with every product formed densely (X n×n).
 double dense_dsnmf(const Dense& X, const dnmf::DsnmfOptions& o, const std::vector<Dense>& W,
                    const std::vector<Dense>& H) {
   const size_t L = H.size();
@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(dsnmf_objective_equals_dense_computation) {
 }
 
 BOOST_AUTO_TEST_CASE(dsnmf_sweeps_never_increase_the_objective) {
-  // MODELS.md §8: the derived DSNMF rules (all numerators linear, exponent 1) never
+  // docs/models.md §10.2: the derived DSNMF rules (all numerators linear, exponent 1) never
   // increased the objective in 200 sweeps (n = 60, r = (12, 6, 3), 5 seeds, also with
   // μ = (10, 5, 0.1), λ = (0.1, 3)).
   for (std::uint64_t seed = 1; seed <= 5; ++seed)

@@ -77,7 +77,7 @@ Vector dense_pagerank(const Dense& a, double rho, bool weights = false) {
   return c;
 }
 
-/// Asymmetric cosine of MODELS.md §5.4 straight from the formula, dense n x n.
+/// Asymmetric cosine of docs/models.md §5.5 straight from the formula, dense n x n.
 Dense dense_second_order(const Dense& a, bool zero_diagonal) {
   const Dense b = pattern(a);
   const Dense c = b * b.transpose();

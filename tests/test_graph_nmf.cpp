@@ -1,5 +1,5 @@
 // Graph factorisations (SymNMF, AsNMF) and graph metrics (modularity, conductance):
-// objectives against dense computations, monotone traces (MODELS.md §8), recovery of
+// objectives against dense computations, monotone traces (docs/models.md §10.2), recovery of
 // planted partitions (undirected, directed, and blocks told apart only by direction),
 // and hand-computed metric values.
 #define BOOST_TEST_MODULE graph_nmf
@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(objectives_equal_dense_computation) {
 }
 
 BOOST_AUTO_TEST_CASE(updates_never_increase_the_objective) {
-  // MODELS.md §8: the cube-root SymNMF rule and the quarter-power AsNMF rule (with the
+  // docs/models.md §10.2: the cube-root SymNMF rule and the quarter-power AsNMF rule (with the
   // exact W rule) were monotone in every test; the exponent-1 SymNMF rule oscillates,
   // which is why it is not offered as a default.
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {

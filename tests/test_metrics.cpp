@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(arbitrary_label_values) {
 
 BOOST_AUTO_TEST_CASE(purity_is_not_acc) {
   // Both clusters dominated by class 0: purity maps both to class 0 (3 + 2), the
-  // one-to-one ACC must give one of them class 1 (3 + 1). MODELS.md §0.5: the DANMF-CRFR
+  // one-to-one ACC must give one of them class 1 (3 + 1). docs/models.md §9.2: the DANMF-CRFR
   // "ACC" is this purity.
   const V t{0, 0, 0, 0, 0, 1}, p{0, 0, 0, 1, 1, 1};
   BOOST_TEST(dnmf::purity(t, p) == 5.0 / 6.0);

@@ -1,4 +1,4 @@
-// Sparse p-nearest-neighbour affinity graphs (S⁺ of MODELS.md §1.3.2) in CSR.
+// Sparse p-nearest-neighbour affinity graphs (S⁺ of docs/models.md §3.4; §5.2) in CSR.
 #pragma once
 
 #include <string>
@@ -17,7 +17,7 @@ enum class AffinityWeights {
 
 enum class Symmetrization {
   none,    ///< keep the directed kNN graph (row i lists the neighbours of i)
-  max,     ///< max(S, Sᵀ): i~j if either is a neighbour of the other (default, MODELS.md §9.3)
+  max,     ///< max(S, Sᵀ): i~j if either is a neighbour of the other (default, docs/models.md §3.4)
   mean,    ///< (S + Sᵀ)/2
   mutual,  ///< min(S_ij, S_ji) where both are stored: mutual neighbours only
 };
@@ -25,7 +25,7 @@ enum class Symmetrization {
 struct AffinityOptions {
   int n_neighbors = 0;  ///< p; 0 = ⌊ln n⌋ + 1 (the DANMF-CRFR paper's rule)
   AffinityWeights weights = AffinityWeights::heat;
-  /// σ of the heat kernel; 0 = σ² is the mean squared kNN distance (MODELS.md §9.3,
+  /// σ of the heat kernel; 0 = σ² is the mean squared kNN distance (docs/models.md §3.4,
   /// a documented deviation: the paper's "bandwidth 1000" ignores the data scale).
   double sigma = 0.0;
   int self_tuning_neighbor = 7;  ///< m for self-tuning weights, clamped to p

@@ -103,7 +103,7 @@ PageRankResult pagerank(const Csr& A, const PageRankOptions& options) {
     if (out_weight[i] == 0.0) dangling += c[i];
   }
   for (int it = 1; it <= options.max_iterations; ++it) {
-    // Dangling mass is redistributed uniformly (MODELS.md §9.8).
+    // Dangling mass is redistributed uniformly (docs/models.md §8.6).
     const double base = (1.0 - rho) * inv_n + rho * dangling * inv_n;
     // next = base·1 + ρ·Pᵀy in one O(nnz + n) pass that also yields ‖next − c‖₁ and
     // the next dangling mass, so each iteration has a single parallel region.

@@ -1,4 +1,4 @@
-// Second-order proximity of DAsNMF: the asymmetric cosine S and A_S = A + ηS (MODELS.md §5.4, §9.8).
+// Second-order proximity of DAsNMF: the asymmetric cosine S and A_S = A + ηS (docs/models.md §5.5, §8.6).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@ namespace dnmf {
 struct SecondOrderOptions {
   /// Keep at most this many largest entries per row (ties: smaller column first);
   /// 0 keeps all. Rows with at most `top` entries are exact; truncation is a
-  /// documented deviation from the paper (MODELS.md §9.8, default 50).
+  /// documented deviation from the paper (docs/models.md §8.6, default 50).
   int top = 50;
   /// true (dnmf default): S has no diagonal entries. false: S_uu = 1 for d_u > 0
   /// as in the paper's formula (and the diagonal then competes for the `top` slots).
@@ -23,7 +23,7 @@ struct SecondOrderOptions {
   void validate() const;  ///< throws InvalidOption naming the field
 };
 
-/// Asymmetric cosine of MODELS.md §5.4 (DAsNMF eq. 11) on the binary pattern of A
+/// Asymmetric cosine of docs/models.md §5.5 (DAsNMF eq. 11) on the binary pattern of A
 /// (n×m; usually a square adjacency, entry u→v). With Γ_u the out-neighbours of u,
 /// d_u = |Γ_u| and c_uv = |Γ_u ∩ Γ_v| = (AAᵀ)_uv:
 ///   S_uv = [c_uv/√(d_u d_v)] · [c_uv/d_u] · [2c_uv/(d_u + d_v)]   (cosine × overlap × Sørensen),

@@ -8,7 +8,7 @@
 
 namespace dnmf {
 
-/// Scaling applied before fitting (MODELS.md §9.2). Models never rescale silently.
+/// Scaling applied before fitting (docs/models.md §10.1). Models never rescale silently.
 enum class Normalization {
   none,             ///< use X as given
   max,              ///< divide by the largest entry (keeps sparsity)

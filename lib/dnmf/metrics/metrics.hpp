@@ -5,7 +5,7 @@
 
 namespace dnmf {
 
-/// NMI normalisations (MODELS.md §0.5 / §9.4). arithmetic = 2I/(H(a)+H(b)) is
+/// NMI normalisations (docs/models.md §9.2). arithmetic = 2I/(H(a)+H(b)) is
 /// scikit-learn's default and ours.
 enum class NmiNormalization { arithmetic, max, geometric };
 

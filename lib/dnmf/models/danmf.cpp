@@ -11,11 +11,12 @@
 namespace dnmf {
 
 DanmfOptions::DanmfOptions() {
-  chain.pretrain_iterations = 500;  // MODELS.md §1.3.5 / §9.3
+  chain.pretrain_iterations = 500;  // docs/models.md §3.5
   chain.max_iterations = 1000;
   chain.w_exponent = 0.0;  // automatic: default_w_exponent() at fit time
   graph.weights = AffinityWeights::heat;
-  graph.symmetrize = Symmetrization::max;  // §9.3: symmetrised S⁺ keeps the H rule monotone (§1.3.10)
+  // docs/models.md §3.4: a symmetrised S⁺ keeps the H rule monotone (§10.2).
+  graph.symmetrize = Symmetrization::max;
 }
 
 double DanmfOptions::default_w_exponent() const {

@@ -1,6 +1,6 @@
 // DANMF (Ye, Chen, Zheng, CIKM 2018) and DANMF-CRFR (Salahian et al., ESWA 2023) on
 // data: the autoencoder-like deep NMF with, for CRFR, contrastive repulsive/attractive
-// regularisation and feature-relationship preservation. MODELS.md §1, §9.1–9.3.
+// regularisation and feature-relationship preservation. docs/models.md §3, §10.1.
 #pragma once
 
 #include <memory>
@@ -23,24 +23,24 @@ struct DanmfOptions {
   /// either way, so the orders give the same fit up to rounding (sums over samples run
   /// in a different order).
   SampleOrder sample_order = SampleOrder::automatic;
-  /// Weights of MODELS.md §1.3.3: λ₁ repulsive, λ₂ attractive, λ₃ inside the FRP norm.
+  /// Weights of docs/models.md §3.2: λ₁ repulsive, λ₂ attractive, λ₃ inside the FRP norm.
   /// For `danmf` only λ₂ is used; the DANMF paper's λ (weight of tr(V L Vᵀ)) equals 2λ₂.
   double lambda_repulsive = 1e-4;
   double lambda_attractive = 1.0;
   double lambda_frp = 0.5;
-  /// The attractive graph S⁺ (MODELS.md §9.3: p = ⌊ln n⌋ + 1, heat kernel, max-symmetrised).
+  /// The attractive graph S⁺ (docs/models.md §3.4: p = ⌊ln n⌋ + 1, heat kernel, max-symmetrised).
   AffinityOptions graph;
   /// Layers, iterations, exponents, safeguard, seed. chain.w_exponent = 0 (the default
   /// here) means default_w_exponent(), resolved when fitting.
   ChainOptions chain;
-  DanmfOptions();  ///< sets the §9.3 defaults (pre-training 500, fine-tuning 1000)
-  /// The W exponent §9.1 prescribes: 1 without the FRP term (Lee–Seung case, monotone),
-  /// else 1/2, the least damping §8 found monotone when FRP dominates.
+  DanmfOptions();  ///< sets the docs/models.md §3.5 defaults (pre-training 500, fine-tuning 1000)
+  /// The W exponent of docs/models.md §3.5: 1 without the FRP term (Lee–Seung case, monotone),
+  /// else 1/2, the least damping §10.2 found monotone when FRP dominates.
   double default_w_exponent() const;
   void validate(Index n, Index d) const;
 };
 
-/// MODELS.md §9.3 "--preset reference": the reference code's choices that are compatible
+/// docs/models.md §3.5 "--preset reference": the reference code's choices that are compatible
 /// with sparse-first: p = 4 neighbours, σ² = 1000, unsymmetrised S⁺, 500 + 500 iterations.
 /// (Its non-squared dense S⁻ is not reproduced; labels use row-normalised H, as ours do.)
 void apply_reference_preset(DanmfOptions& options);
@@ -53,7 +53,7 @@ struct DanmfResult {
 };
 
 /// Builds S⁺ (when λ₂ > 0), pre-trains and fine-tunes. X must be ≥ 0 (n×d, rows = samples).
-/// Cost per fine-tuning iteration (MODELS.md §1.3.8, sample-major): two SpMMs with X for
+/// Cost per fine-tuning iteration (docs/models.md §3.6, sample-major): two SpMMs with X for
 /// the H step and XᵀH (three with λ₁ > 0, fetched as one pass X·[P, XᵀH]), O(nnz(S⁺)·k),
 /// and per layer O(d r_{i−1} k + r_{i−1} r_i k + d k²) plus XᵀXP: O(d²k) with the small
 /// Gram (d ≤ 4096 and d² ≤ 2·nnz), else two SpMMs. Memory O(nnz + nnz(S⁺) + (n + d)·r_1).

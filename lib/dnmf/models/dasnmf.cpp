@@ -39,7 +39,7 @@ Dense chain_product(const std::vector<Dense>& H, size_t first, size_t last_plus_
 }
 
 // ---------------------------------------------------------------------------------
-// DAsNMF products for one value of Ψ (MODELS.md §5.4, "Efficient evaluation"):
+// DAsNMF products for one value of Ψ (docs/models.md §8.3):
 //   N2 = A_SΨ, N1 = A_SᵀΨ,  CΨ = diag(c)(BΨ), CᵀΨ = Bᵀ(diag(c)Ψ)   — C is never formed.
 // pattern(A) ⊆ pattern(A_S), so BΨ comes out of the same pass over A_S as A_SΨ (second
 // value array: 1 on A's entries, 0 on the second-order-only ones), and Bᵀ(diag(c)Ψ) out of
@@ -197,7 +197,7 @@ DasnmfProblem DasnmfProblem::build(const Csr& A, const DasnmfOptions& options) {
   if (options.eta > 0.0) {
     SecondOrderOptions so;
     so.top = options.second_order_top;
-    so.zero_diagonal = true;  // §9.8
+    so.zero_diagonal = true;  // docs/models.md §8.6
     const Csr S = second_order_similarity(A, so);
     p.second_order_entries = S.nnz();
     p.AS = add_scaled(A, S, options.eta);

@@ -21,10 +21,10 @@ struct ModelSpec;
 
 /// The smoothness regulariser of DAsNMF.
 enum class DasnmfRegulariser {
-  /// λ[tr(Ψᵀ(D_out + D_in)Ψ) − 2tr(ΨᵀCΨ)] = λ Σ_ij C_ij‖ψ_i − ψ_j‖² ≥ 0 (default, §9.8).
+  /// λ[tr(Ψᵀ(D_out + D_in)Ψ) − 2tr(ΨᵀCΨ)] = λ Σ_ij C_ij‖ψ_i − ψ_j‖² ≥ 0 (default, docs/models.md §8.2).
   exact,
   /// The paper's eq. (21), λ[2tr(ΨᵀD_outΨ) − 2tr(ΨᵀCΨ)]: equal to `exact` only when C
-  /// is symmetric; unbounded below on directed graphs for large λ (MODELS.md §5.4).
+  /// is symmetric; unbounded below on directed graphs for large λ (docs/models.md §8.2).
   paper,
 };
 
@@ -34,12 +34,12 @@ struct DasnmfOptions {
   double lambda = 1e-2;     ///< λ of the PageRank regulariser (0 = none)
   DasnmfRegulariser regulariser = DasnmfRegulariser::exact;
   int second_order_top = 50;      ///< keep the largest entries of each row of S (0 = all)
-  PageRankOptions pagerank;       ///< damping 0.85, L1 tolerance 1e-10 (§9.8)
+  PageRankOptions pagerank;       ///< damping 0.85, L1 tolerance 1e-10 (docs/models.md §5.4)
   int pretrain_iterations = 100;  ///< shallow AsNMF per layer
   int max_iterations = 500;       ///< fine-tuning sweeps (each: H₁…H_p, then W)
   double tolerance = 1e-4;  ///< stop when a sweep gains ≤ tolerance·(f₁ − f) (0 = never; as GraphNmfOptions)
-  double exponent = 0.25;        ///< γ of the H rules (§8: 1 is not monotone)
-  double epsilon = 1e-10;        ///< δ guarding every division (§0.2)
+  double exponent = 0.25;        ///< γ of the H rules (docs/models.md §10.2: 1 is not monotone)
+  double epsilon = 1e-10;        ///< δ guarding every division (docs/models.md §1.1)
   std::uint64_t seed = 0;        ///< seeded uniform starts of the pre-training
   void validate(Index n) const;  ///< throws InvalidOption naming the field
 };
@@ -89,7 +89,7 @@ struct DasnmfResult {
 
 /// Full DAsNMF: inputs (S, A_S, PageRank), layer-wise shallow-AsNMF pre-training
 /// ((W₁,H₁) = AsNMF(A_S, r₁), (W_i,H_i) = AsNMF(W_{i−1}, r_i)), then fine-tuning with
-/// the fourth-root H_i rule and the W rule of §5.4 (A_S everywhere). A must be square
+/// the fourth-root H_i rule and the W rule of docs/models.md §8.3 (A_S everywhere). A must be square
 /// and ≥ 0 (A_ij ≠ 0: edge i→j). Cost per sweep O(p·nnz(A_S)·k + n·r₁·k + n·k²).
 DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progress& progress = {});
 

@@ -23,7 +23,7 @@ void ChainOptions::validate(Index n, Index d) const {
   if (layers.back() > n)
     throw InvalidOption("layers: the last layer size k = " + std::to_string(layers.back()) +
                         " exceeds the number of samples n = " + std::to_string(n));
-  (void)d;  // r_1 > d is allowed (MODELS.md §1.3.1: the paper runs Iris, d = 4, with 60-50-40)
+  (void)d;  // r_1 > d is allowed (docs/models.md §3.2: the paper runs Iris, d = 4, with 60-50-40)
   if (pretrain_iterations < 0) throw InvalidOption("pretrain_iterations must be >= 0");
   if (max_iterations < 0) throw InvalidOption("max_iterations must be >= 0");
   if (!(tolerance >= 0.0) || !(pretrain_tolerance >= 0.0)) throw InvalidOption("tolerances must be >= 0");
@@ -158,7 +158,7 @@ class Sweeper {
   void sweep(std::vector<Dense>& W, int iteration) {
     const size_t l = W.size();
     const Index d = s_.d(), k = W.back().cols();
-    // Φ_{i+1} = W_{i+1}⋯W_l from the not-yet-updated layers (Gauss–Seidel, MODELS.md §1.2).
+    // Φ_{i+1} = W_{i+1}⋯W_l from the not-yet-updated layers (Gauss–Seidel, docs/models.md §3.1).
     std::vector<Dense> phi(l);  // phi[i] = Φ_{i+1}; phi[l-1] = I_k (left empty)
     for (size_t i = l - 1; i-- > 0;) phi[i] = (i + 2 == l) ? W[l - 1] : Dense(W[i + 1] * phi[i + 1]);
     Dense psi;  // Ψ_{i−1}; empty means I_d
@@ -343,7 +343,7 @@ ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& o
   const EncoderLoss encoder;
   const std::vector<const ChainTerm*> terms{&decoder, &encoder};
   ChainOptions o = options;
-  o.w_exponent = 1.0;  // both rules are Lee–Seung type: monotone with γ = 1 (MODELS.md §1.1, §8)
+  o.w_exponent = 1.0;  // both rules are Lee–Seung type: monotone with γ = 1 (docs/models.md §3.1, §10.2)
   o.h_exponent = 1.0;
   state.set_P(fit.U);
   state.set_H(fit.V);

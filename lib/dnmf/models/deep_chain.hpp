@@ -1,7 +1,7 @@
 // The layered driver of decoder-chain deep NMF models (DANMF, DANMF-CRFR, ...):
 // layer-wise pre-training with the shallow autoencoder-like NMF, then joint
 // fine-tuning of W_1..W_l and H by multiplicative updates built from the terms'
-// gradient parts. MODELS.md §0.2, §1.1, §1.3.4–1.3.5.
+// gradient parts. docs/models.md §1.1, §3.1, §3.3.
 #pragma once
 
 #include <cstdint>
@@ -25,30 +25,30 @@ enum class SampleOrder {
   locality,   ///< reverse Cuthill–McKee of the graph (graph/reorder.hpp): faster S·H for large n
 };
 
-/// Layer-wise pre-training block: the shallow autoencoder-like NMF of MODELS.md §1.1
-/// (DANMF family) or plain Lee–Seung NMF Z ≈ V Uᵀ (Dn2MFGL's reference, §2.4).
+/// Layer-wise pre-training block: the shallow autoencoder-like NMF of docs/models.md §3.1
+/// (DANMF family) or plain Lee–Seung NMF Z ≈ V Uᵀ (Dn2MFGL's reference, §4.4).
 enum class Pretraining { anmf, nmf };
 
 struct ChainOptions {
-  std::vector<int> layers;  ///< r_1, …, r_l (k = r_l); r_1 may exceed d (MODELS.md §1.3.1)
+  std::vector<int> layers;  ///< r_1, …, r_l (k = r_l); r_1 may exceed d (docs/models.md §3.2)
   Pretraining pretraining = Pretraining::anmf;
-  int pretrain_iterations = 500;    ///< per layer (shallow ANMF, §1.1); 0 = random start
+  int pretrain_iterations = 500;    ///< per layer (shallow ANMF, docs/models.md §3.1); 0 = random start
   double pretrain_tolerance = 0.0;  ///< relative decrease that ends a layer's pre-training early
   int max_iterations = 1000;        ///< fine-tuning iterations (W_1..W_l, then H)
-  double tolerance = 0.0;           ///< relative decrease that ends fine-tuning (0 = run all)
+  double tolerance = 0.0;           ///< --tol, decrease-so-far rule (docs/models.md §1.2); 0 = run all
   std::uint64_t seed = 0;
-  double epsilon = 1e-10;   ///< δ of MODELS.md §0.2
-  double floor = 0.0;       ///< optional floor after each update (§0.3)
+  double epsilon = 1e-10;   ///< δ of docs/models.md §1.1
+  double floor = 0.0;       ///< optional floor after each update (docs/models.md §1.1)
   double w_exponent = 1.0;  ///< γ of the W_i updates
   double h_exponent = 1.0;  ///< γ of the H update
-  /// MODELS.md §0.2: after a block update, if the objective rose by more than
+  /// docs/models.md §1.4: after a block update, if the objective rose by more than
   /// 1e-12·|f|, redo it with γ/2 (at most max_halvings times); if it still rises the
   /// block keeps its old value. Events are counted in the result.
   bool safeguard = true;
   int max_halvings = 3;
   GramMode gram = GramMode::automatic;  ///< d×d Gram XᵀX for small d (ChainState)
   /// Stop with an error when an entry of H exceeds this (0 = never): models whose
-  /// objective can be unbounded below (Dn2MFGL, MODELS.md §2.6) use it.
+  /// objective can be unbounded below (Dn2MFGL, docs/models.md §4.6) use it.
   double max_entry = 0.0;
   void validate(Index n, Index d) const;  ///< throws InvalidOption naming the field
 };
@@ -74,7 +74,7 @@ struct ChainFit {
 Dense chain_product(const std::vector<Dense>& W);
 
 /// Shallow autoencoder-like NMF of Z (n×a): min ‖Z − V Uᵀ‖² + ‖V − Z U‖², U a×r, V n×r
-/// (MODELS.md §1.1 in sample-major form). Returns {U, V} after `iterations` rounds of
+/// (docs/models.md §3.1 in sample-major form). Returns {U, V} after `iterations` rounds of
 /// U then V updates, starting from seeded uniform factors. Cost per iteration
 /// O(nnz(Z)·r + (n + a)·r²) (O(a²r) for the Z(ZᵀU) part when a d×d Gram is used).
 struct ShallowFit {

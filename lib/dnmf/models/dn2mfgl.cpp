@@ -51,7 +51,7 @@ std::string dn2mfgl_unbounded_reason(double alpha, double beta, Index n, double 
   if (!(lhs > rhs)) return {};
   std::ostringstream out;
   out << "beta*(1 - 1/n) = " << lhs << " exceeds alpha * (smallest graph degree) = " << rhs
-      << ": the objective is unbounded below (a sample's code can grow without limit, MODELS.md 2.6); "
+      << ": the objective is unbounded below (a sample's code can grow without limit, docs/models.md §4.6); "
          "lower beta, raise alpha, or pass --force";
   return out.str();
 }

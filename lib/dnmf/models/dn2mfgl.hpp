@@ -1,6 +1,6 @@
 // Dn2MFGL (Saberi-Movahed et al., ESWA 2024): deep NMF with a robust L2,1 residual and
 // joint global (variance) and local (kNN graph) structure, plus inner-product sparsity.
-// MODELS.md §2, decisions §9.2 and §9.5.
+// docs/models.md §4, decisions §10.1.
 #pragma once
 
 #include <string>
@@ -16,14 +16,15 @@ struct Dn2mfglOptions {
   double alpha = 1.0;
   double beta = 1.0;
   double nu = 1.0;
-  L21Mode l21 = L21Mode::samples;  ///< §9.5: per sample by default; per feature = reference code
+  /// Per sample by default; per feature = the reference code (docs/models.md §4.7).
+  L21Mode l21 = L21Mode::samples;
   /// Local graph: the reference's K = 5 binary kNN graph, max-symmetrised.
   AffinityOptions graph;
   /// Layers [150, 10], NMF pre-training (≤ 100 its, tolerance 1e-6), 100 outer iterations,
   /// exponent 1/2 on every update (the reference's square-root rule), safeguard on.
   ChainOptions chain;
   SampleOrder sample_order = SampleOrder::automatic;
-  /// §9.5: a setting for which the objective is unbounded below is refused unless forced.
+  /// docs/models.md §4.6: a setting for which the objective is unbounded below is refused unless forced.
   bool force = false;
   Dn2mfglOptions();
   void validate(Index n, Index d) const;
@@ -36,7 +37,7 @@ struct Dn2mfglResult {
   double min_degree = 0.0;  ///< smallest node degree of S (boundedness check)
 };
 
-/// §2.6: the regulariser Σ_a v_aᵀ(αL − βC + ν(J − I))v_a is unbounded below when
+/// docs/models.md §4.6: the regulariser Σ_a v_aᵀ(αL − βC + ν(J − I))v_a is unbounded below when
 /// β(1 − 1/n) > α·min_j d_j. Returns an explanation when that holds, else empty.
 std::string dn2mfgl_unbounded_reason(double alpha, double beta, Index n, double min_degree);
 

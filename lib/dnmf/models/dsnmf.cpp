@@ -27,7 +27,7 @@ using detail::inner;
 using detail::seconds_since;
 
 // ---------------------------------------------------------------------------------
-// DSNMF (MODELS.md §5.3). Notation: layers l = 1..L stored at index l−1; W_l n×r_l,
+// DSNMF (docs/models.md §7). Notation: layers l = 1..L stored at index l−1; W_l n×r_l,
 // H_l r_l×r_{l−1} (r₀ = n), P_l = H_l⋯H₁ (r_l×n), Ψ_{j,l} = H_j⋯H_{l+1} (r_j×r_l),
 // ω₁ = 1, ω_l = λ_{l−1}.
 
@@ -184,7 +184,7 @@ DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, const Progress&
     throw InvalidOption(
         "dsnmf needs a symmetric adjacency (an undirected graph); use dasnmf for directed graphs");
   const auto start = Clock::now();
-  // Pre-training [derived, §5.3]: W₁ = H₁ᵀ = SymNMF(X, r₁); (W_l, H_l) = NMF(W_{l−1}, r_l).
+  // Pre-training [derived, docs/models.md §7.3]: W₁ = H₁ᵀ = SymNMF(X, r₁); (W_l, H_l) = NMF(W_{l−1}, r_l).
   std::vector<Dense> W, H;
   {
     GraphNmfOptions g;

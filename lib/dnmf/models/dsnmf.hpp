@@ -46,7 +46,7 @@ struct DsnmfResult {
 
 /// Full DSNMF on a symmetric adjacency X: pre-training W₁ = H₁ᵀ = SymNMF(X, r₁), then
 /// (W_l, H_l) = NMF(W_{l−1}, r_l); fine-tuning by the derived multiplicative rules of
-/// MODELS.md §5.3 (category (a): exponent 1, monotone). Cost per sweep
+/// docs/models.md §7.2 (case (a): exponent 1, monotone). Cost per sweep
 /// O(nnz(X)·r₁ + n·(Σ_l r_l)²).
 DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, const Progress& progress = {});
 

@@ -1,4 +1,4 @@
-// Shallow graph factorisations (MODELS.md §5.1–5.2): symmetric NMF A ≈ H Hᵀ and
+// Shallow graph factorisations (docs/models.md §6): symmetric NMF A ≈ H Hᵀ and
 // asymmetric NMF / symmetric tri-factorisation A ≈ H W Hᵀ (A may be directed). Never
 // forms H Hᵀ, H W Hᵀ or any n×n dense matrix: values and updates use A·H, Aᵀ·H (SpMM)
 // and k×k Grams.
@@ -17,10 +17,10 @@ struct GraphNmfOptions {
   int rank = 0;              ///< k, 1 <= k <= n (required)
   int max_iterations = 500;  ///< updates of H (and W)
   /// Stop when an iteration decreases f by at most tolerance·(f₁ − f), f₁ the value after
-  /// the first iteration (0 = never; see fit_loop.hpp for why not relative to f).
+  /// the first iteration (0 = never; docs/models.md §1.2 says why not relative to f).
   double tolerance = 1e-4;
   double exponent = 0.0;   ///< γ of the H rule; 0 = the model's default (1/3 symnmf, 1/4 asymnmf)
-  double epsilon = 1e-10;  ///< δ of MODELS.md §0.2
+  double epsilon = 1e-10;  ///< δ of docs/models.md §1.1
   std::uint64_t seed = 0;  ///< uniform random start
   void validate(Index n) const;
 };
@@ -36,7 +36,7 @@ struct GraphNmfResult {
 };
 
 /// min_{H ≥ 0} ‖A − HHᵀ‖² for symmetric A (InvalidOption otherwise), by the cube-root
-/// rule H ← H ⊙ [AH ⊘ H(HᵀH)]^{1/3} (§9.9: the exponent-1 rule oscillates).
+/// rule H ← H ⊙ [AH ⊘ H(HᵀH)]^{1/3} (docs/models.md §6.1: the exponent-1 rule oscillates).
 /// Value ‖A‖² − 2⟨H, AH⟩ + ‖HᵀH‖². Cost per iteration O(nnz(A)·k + n·k²).
 GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress = {});
 

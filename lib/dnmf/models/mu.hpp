@@ -1,4 +1,4 @@
-// Shared pieces of every multiplicative-update model. MODELS.md §0.2–0.3.
+// Shared pieces of every multiplicative-update model. docs/models.md §1.1.
 #pragma once
 
 #include <cmath>
@@ -10,7 +10,7 @@ namespace dnmf {
 
 /// θ ← max(θ ⊙ [N ⊘ max(D, δ)]^γ, floor), elementwise. N and D are the negative and
 /// positive parts of ∇θ (both ≥ 0). δ keeps the ratio finite where D = 0 (empty rows or
-/// columns); γ < 1 damps the step (MODELS.md §0.2 (b), (c)). O(size of θ).
+/// columns); γ < 1 damps the step (docs/models.md §1.1 cases (b), (c)). O(size of θ).
 void multiplicative_update(Dense& theta, const Dense& numerator, const Dense& denominator, double epsilon,
                            double exponent = 1.0, double floor = 0.0);
 

@@ -1,4 +1,4 @@
-// Plain NMF by Lee–Seung multiplicative updates (Frobenius loss). MODELS.md §0.2.
+// Plain NMF by Lee–Seung multiplicative updates (Frobenius loss). docs/models.md §2.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,7 @@ struct NmfOptions {
   /// (the references' rule, --pretrain-tol).
   StopTest stop_test = StopTest::decrease_so_far;
   std::uint64_t seed = 0;  ///< initial factors are uniform in [0, sqrt(mean(X)/k)) from this seed
-  /// δ of MODELS.md §0.2: ratios use max(denominator, δ) so empty rows/columns stay finite.
+  /// δ of docs/models.md §1.1: ratios use max(denominator, δ) so empty rows/columns stay finite.
   double epsilon = 1e-10;
   /// Optional floor applied after each update (0 = none, as the reference codes).
   double floor = 0.0;
@@ -41,8 +41,8 @@ struct NmfResult {
 
 /// Lee–Seung updates  H ← H ⊙ (XW) ⊘ max(H(WᵀW), δ),  W ← W ⊙ (XᵀH) ⊘ max(W(HᵀH), δ).
 /// Both are exact minimisers of separable majorisers, so the objective never
-/// increases (MODELS.md §0.2 case (a)). The objective is evaluated without forming
-/// H Wᵀ: ‖X‖² − 2⟨W, XᵀH⟩ + ⟨WᵀW, HᵀH⟩ (MODELS.md §0.4), reusing XᵀH of the W step.
+/// increases (docs/models.md §1.1 case (a)). The objective is evaluated without forming
+/// H Wᵀ: ‖X‖² − 2⟨W, XᵀH⟩ + ⟨WᵀW, HᵀH⟩ (docs/models.md §1.5), reusing XᵀH of the W step.
 /// Cost per iteration O(nnz·k + (n+d)·k²) time, O((n+d)·k) memory.
 /// Throws InputError if X has a negative or non-finite entry, NumericalError if a
 /// factor becomes NaN/Inf (naming the iteration and the factor).

@@ -57,7 +57,7 @@ struct FitResult {
   Dense representation;           ///< n×r, row i = sample/node i: what clustering uses
   std::vector<NamedMatrix> factors;
   std::map<std::string, ExtraValue> extras;  ///< e.g. "graph_seconds", "pretrain_iterations"
-  /// The encoder of models that map new samples (deep data models, NMF): transform().
+  /// The encoder of models that map new samples (danmf, danmf-crfr): transform().
   std::optional<Encoder> encoder;
   int restarts = 1;                        ///< fits run
   int best_restart = 0;                    ///< which one was kept (lowest final objective)

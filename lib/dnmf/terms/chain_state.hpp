@@ -92,7 +92,8 @@ class ChainState {
   double x_squared_norm() const { return x_norm2_; }  ///< ‖X‖_F²
   const Vector& sample_squared_norms() const;         ///< q_i = ‖x_i‖², O(nnz) once
   /// ‖XᵀX‖_F² (constant of the feature-relationship term), computed once:
-  /// ‖G‖² with the Gram, else a sparse XᵀX product (GraphBLAS) or blocked dense Grams.
+  /// ‖G‖² with the Gram, else ‖·‖² of the smaller of XᵀX and XXᵀ (equal norms): one
+  /// dense Gram for dense X, column blocks of 64 for sparse X.
   double gram_squared_norm() const;
   /// ‖XP‖² = ⟨P, XᵀXP⟩: from G·P with the Gram (no pass over n), else from XP; kept
   /// until P changes.

@@ -1,9 +1,9 @@
-// Objective terms of decoder-chain models (DANMF, DANMF-CRFR). MODELS.md §1.
+// Objective terms of decoder-chain models (DANMF, DANMF-CRFR). docs/models.md §3.
 //
 // Orientation: X is n×d (rows = samples), P = Ψ_l = W_1⋯W_l is d×k and H is n×k, so
 // the papers' X_p (d×n) and H_l (k×n) are our Xᵀ and Hᵀ. A term f(P, H) gives its
 // value and splits each gradient as ∇f = positive − negative with both parts ≥ 0
-// elementwise; the driver turns them into multiplicative updates (MODELS.md §0.2)
+// elementwise; the driver turns them into multiplicative updates (docs/models.md §1.1)
 // and chains ∇_P to each layer: ∇_{W_i} = Ψ_{i−1}ᵀ ∇_P Φ_{i+1}ᵀ.
 #pragma once
 
@@ -47,7 +47,7 @@ class ChainTerm {
 };
 
 /// Decoder loss ‖X − H Pᵀ‖_F² (papers: ‖X − Ψ_l H_l‖²), evaluated as
-/// ‖X‖² − 2⟨XP, H⟩ + ⟨PᵀP, HᵀH⟩ (MODELS.md §0.4).
+/// ‖X‖² − 2⟨XP, H⟩ + ⟨PᵀP, HᵀH⟩ (docs/models.md §1.5).
 /// ∇_P = 2P(HᵀH) − 2XᵀH;  ∇_H = 2H(PᵀP) − 2XP.  O(nnz·k + (n+d)·k²).
 class DecoderLoss final : public ChainTerm {
  public:
@@ -77,9 +77,9 @@ class EncoderLoss final : public ChainTerm {
 };
 
 /// Repulsive (contrastive) term λ₁ Σ_ij S⁻_ij ⟨h_i, h_j⟩ with S⁻_ij = ‖x_i − x_j‖²
-/// (DANMF-CRFR eq. 9, squared distances: MODELS.md §9.3). With q_i = ‖x_i‖²:
+/// (DANMF-CRFR eq. 9, squared distances: docs/models.md §3.5). With q_i = ‖x_i‖²:
 ///   value = 2λ₁[(qᵀH)·(1ᵀH) − ‖XᵀH‖²],  S⁻H = q(1ᵀH) + 1(qᵀH) − 2X(XᵀH)  (never n×n).
-/// ∇_H = 2λ₁ S⁻H (positive only; clamped at 0 against cancellation, MODELS.md §1.3.8).
+/// ∇_H = 2λ₁ S⁻H (positive only; clamped at 0 against cancellation, docs/models.md §3.2).
 /// O(nnz·k + n·k).
 class RepulsiveTerm final : public ChainTerm {
  public:
@@ -105,7 +105,7 @@ class RepulsiveTerm final : public ChainTerm {
 /// For symmetric S this is 2λ₂ tr(HᵀLH) with L = D − S and the gradient 4λ₂(D − S)H,
 /// i.e. the paper's H rule (eq. 27). For an unsymmetric S (reference preset) we use
 /// this exact gradient, not the reference code's row-only form, which is not the
-/// gradient and was seen to increase the objective (MODELS.md §1.3.10).
+/// gradient and was seen to increase the objective (docs/models.md §3.5, §10.2).
 /// O(nnz(S)·k + n·k), one product with S per new H (cached); Sᵀ is stored only when S
 /// is not symmetric. The cache makes a term object single-threaded.
 class AttractiveTerm final : public ChainTerm {
@@ -135,7 +135,7 @@ class AttractiveTerm final : public ChainTerm {
 };
 
 /// Feature-relationship preservation ‖XᵀX − λ₃PPᵀ‖_F² (papers: ‖XXᵀ − λ₃Ψ_lΨ_lᵀ‖², d×d,
-/// no outer weight: MODELS.md §1.3.3), evaluated as ‖XᵀX‖² − 2λ₃‖XP‖² + λ₃²‖PᵀP‖²
+/// no outer weight: docs/models.md §3.2), evaluated as ‖XᵀX‖² − 2λ₃‖XP‖² + λ₃²‖PᵀP‖²
 /// (the constant ‖XᵀX‖² is computed once). ∇_P = 4λ₃² P(PᵀP) − 4λ₃ XᵀXP.
 /// O(nnz·k + d·k²) per evaluation, never a d×d matrix (unless the state's small Gram).
 class FeatureRelationTerm final : public ChainTerm {

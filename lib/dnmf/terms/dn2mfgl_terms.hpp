@@ -1,4 +1,4 @@
-// Objective terms of Dn2MFGL (MODELS.md §2): the re-weighted L2,1 residual, the global
+// Objective terms of Dn2MFGL (docs/models.md §4): the re-weighted L2,1 residual, the global
 // variance term and the inner-product sparsity term. The local graph term is the
 // attractive term of chain_terms.hpp (α tr(HᵀLH) = AttractiveTerm(S, α/2) for symmetric S).
 //
@@ -14,11 +14,13 @@ namespace dnmf {
 
 /// Which residual vectors the L2,1 norm sums over.
 enum class L21Mode {
-  samples,  ///< Σ_i ‖x_i − P h_i‖ over samples (rows of X): robust to corrupted samples (default, §9.5)
+  /// Σ_i ‖x_i − P h_i‖ over samples (rows of X): robust to corrupted samples (default,
+  /// docs/models.md §4.7)
+  samples,
   features,  ///< Σ_f ‖X_{:,f} − H p_f‖ over features (columns of X): the reference code
 };
 
-/// ‖X − H Pᵀ‖_{2,1} by iteratively re-weighted least squares (MODELS.md §2.2–2.3). With
+/// ‖X − H Pᵀ‖_{2,1} by iteratively re-weighted least squares (docs/models.md §4.2–4.3). With
 /// weights w_j = 1/(2·max(r̃_j, 1e-5)) from the residual norms r̃_j at the last
 /// update_weights, the term is the majoriser Σ_j [w_j r_j² + 1/(4w_j)], which equals the
 /// L2,1 norm at the point where the weights were set and bounds it above elsewhere.
