@@ -307,7 +307,8 @@ BOOST_AUTO_TEST_CASE(malformed_edges_name_the_line) {
   };
   for (const auto& [content, options, location, problem] : cases) {
     const auto p = t.file("e.txt", content);
-    const std::string m = input_error([&] { dnmf::io::read_edge_list(p, options); });
+    const dnmf::io::EdgeListOptions o = options;  // clang 14 cannot capture structured bindings
+    const std::string m = input_error([&] { dnmf::io::read_edge_list(p, o); });
     BOOST_TEST_CONTEXT("content: " << content << " message: " << m) {
       BOOST_TEST(contains(m, location));
       BOOST_TEST(contains(m, problem));

@@ -161,7 +161,7 @@ int run_graph_cluster(const Command& cmd) {
                             " k = " + std::to_string(k));
   set_stage("fitting " + spec.name + " on " + path + " (" + std::to_string(A.rows()) + " nodes)");
   const FitResult fit = fit_model(spec, input, values, printer.callback());
-  const Assignment assignment = assign_labels(fit, values, k);
+  const Assignment assignment = assign_labels(fit, values, k, &A);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (out_labels)
     outputs.write(*out_labels, [&](std::ostream& o) { io::write_labels(o, assignment.labels); });

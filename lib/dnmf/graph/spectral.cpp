@@ -22,6 +22,25 @@ Csr normalized_affinity(const Csr& S) {
   return N;
 }
 
+Csr regularized_normalization(const Csr& A, Vector* row_weights, Vector* col_weights) {
+  if (A.rows() != A.cols()) throw InvalidOption("normalisation: the graph must be square");
+  const Index n = A.rows();
+  const Vector out = A.row_sums(), in = A.col_sums();
+  const double tau = n > 0 ? out.sum() / static_cast<double>(n) : 0.0;
+  Vector ell(n), m(n);
+  for (Index i = 0; i < n; ++i) {
+    ell(i) = out(i) + tau > 0 ? 1.0 / std::sqrt(out(i) + tau) : 0.0;
+    m(i) = in(i) + tau > 0 ? 1.0 / std::sqrt(in(i) + tau) : 0.0;
+  }
+  Csr N = A;
+  auto& v = N.mutable_values();
+  for (Index i = 0; i < n; ++i)
+    for (Csr::Offset p = N.row_ptr()[i]; p < N.row_ptr()[i + 1]; ++p) v[p] *= ell(i) * m(N.col_idx()[p]);
+  if (row_weights) *row_weights = std::move(ell);
+  if (col_weights) *col_weights = std::move(m);
+  return N;
+}
+
 Dense spectral_embedding(const Csr& S, int k, bool unit_rows) {
   Dense E = symmetric_eigs(normalized_affinity(S), k).vectors;
   if (unit_rows)

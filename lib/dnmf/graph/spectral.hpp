@@ -14,6 +14,12 @@ namespace dnmf {
 /// O(nnz + n).
 Csr normalized_affinity(const Csr& S);
 
+/// Â = (D_out + τ)^{-1/2} A (D_in + τ)^{-1/2} with D_out = A·1, D_in = Aᵀ·1 and τ the mean
+/// degree (τ = 0 gives D^{-1/2}AD^{-1/2}): the regularised normalisation the graph models
+/// factorise (docs/models.md §5.2). Directed A stays directed; ℓ and m (optional outputs)
+/// are the row and column weights. O(nnz + n).
+Csr regularized_normalization(const Csr& A, Vector* row_weights = nullptr, Vector* col_weights = nullptr);
+
 /// The k leading eigenvectors of N (n×k, linalg/eigen: Lanczos on the sparse N). With
 /// `unit_rows` each row is scaled to unit Euclidean norm (zero rows stay zero), as NJW
 /// do before k-means. O(restarts · subspace · (nnz + n·subspace)).

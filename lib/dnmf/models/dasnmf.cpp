@@ -8,7 +8,9 @@
 
 #include "dnmf/cluster/assign.hpp"
 #include "dnmf/core/error.hpp"
+#include "dnmf/core/rng.hpp"
 #include "dnmf/graph/second_order.hpp"
+#include "dnmf/graph/spectral.hpp"
 #include "dnmf/linalg/data_matrix.hpp"
 #include "dnmf/linalg/products.hpp"
 #include "dnmf/models/asym_rules.hpp"
@@ -40,17 +42,16 @@ Dense chain_product(const std::vector<Dense>& H, size_t first, size_t last_plus_
 
 // ---------------------------------------------------------------------------------
 // DAsNMF products for one value of Ψ (docs/models.md §8.3):
-//   N2 = A_SΨ, N1 = A_SᵀΨ,  CΨ = diag(c)(BΨ), CᵀΨ = Bᵀ(diag(c)Ψ)   — C is never formed.
-// pattern(A) ⊆ pattern(A_S), so BΨ comes out of the same pass over A_S as A_SΨ (second
-// value array: 1 on A's entries, 0 on the second-order-only ones), and Bᵀ(diag(c)Ψ) out of
-// the pass over A_Sᵀ (values c_j on A's entries): two gathering passes instead of four.
+//   N2 = A_SΨ, N1 = A_SᵀΨ,  CΨ and CᵀΨ with C = diag(w)·B·diag(m)   — C is never formed.
+// pattern(A) ⊆ pattern(A_S), so CΨ comes out of the same pass over A_S as A_SΨ (second
+// value array: w_i m_j on A's entries, 0 on the second-order-only ones), and CᵀΨ out of
+// the pass over A_Sᵀ (values m_j w_i on A's entries): two gathering passes instead of four.
 // O(nnz(A_S)·k).
 struct DasnmfProducts {
   Dense N1, N2, CPsi, CtPsi;
   void compute(const DasnmfProblem& p, const Dense& Psi) {
     if (p.lambda > 0.0) {
       csr_times_dense_dual(p.AS, p.as_pattern_values, Psi, N2, CPsi);
-      CPsi = p.c.asDiagonal() * CPsi;
       csr_times_dense_dual(p.ASt, p.ast_influence_values, Psi, N1, CtPsi);
     } else {
       csr_times_dense(p.AS, Psi, N2);
@@ -204,25 +205,37 @@ DasnmfProblem DasnmfProblem::build(const Csr& A, const DasnmfOptions& options) {
   } else {
     p.AS = A;
   }
+  const Index n = A.rows();
+  const PageRankResult pr = pagerank(A, options.pagerank);
+  p.c = pr.scores;
+  p.pagerank_iterations = pr.iterations;
+  if (options.normalization == DasnmfNormalization::regularized) {
+    // Â = diag(ℓ) A_S diag(m), ℓ = (D_out + τ)^{-1/2}, m = (D_in + τ)^{-1/2}, τ = mean degree:
+    // the τ keeps low-degree nodes and small components from dominating (docs/models.md §8.1).
+    Vector ell;
+    p.AS = regularized_normalization(p.AS, &ell, &p.col_weight);
+    // Influence with mean 1 per node (n·c), weighted like Â.
+    p.row_weight = static_cast<double>(n) * p.c.cwiseProduct(ell);
+  } else {
+    p.row_weight = p.c;
+    p.col_weight = Vector::Ones(n);
+  }
   // A_Sᵀ is kept whenever the regulariser is on (its pass also yields CᵀΨ), otherwise
   // only when A_S is unsymmetric.
   if (p.lambda > 0.0 || !p.AS.is_symmetric()) p.ASt = p.AS.transpose();
   p.as_squared_norm = p.AS.squared_norm();
   const Csr B = binary_pattern(A);
-  const PageRankResult pr = pagerank(A, options.pagerank);
-  p.c = pr.scores;
-  p.pagerank_iterations = pr.iterations;
   if (p.lambda > 0.0) {
-    p.as_pattern_values = values_on_pattern(p.AS, B, nullptr, nullptr);
-    p.ast_influence_values = values_on_pattern(p.ASt, B.transpose(), nullptr, &p.c);
+    p.as_pattern_values = values_on_pattern(p.AS, B, &p.row_weight, &p.col_weight);
+    p.ast_influence_values = values_on_pattern(p.ASt, B.transpose(), &p.col_weight, &p.row_weight);
   }
-  // Row sums of C = diag(c)B are c_i·outdeg_i (D_out); column sums are Bᵀc (D_in).
-  const Vector d_out = p.c.cwiseProduct(B.row_sums());
+  // Row sums of C = diag(w)B diag(m) are w ⊙ (Bm) (D_out); column sums m ⊙ (Bᵀw) (D_in).
+  Dense Bm, Btw;
+  csr_times_dense(B, Dense(p.col_weight), Bm);
+  const Vector d_out = p.row_weight.cwiseProduct(Bm.col(0));
   if (options.regulariser == DasnmfRegulariser::exact) {
-    Dense c_col = p.c;
-    Dense d_in;
-    csr_transpose_times_dense(B, c_col, d_in);
-    p.degree = d_out + d_in.col(0);
+    csr_transpose_times_dense(B, Dense(p.row_weight), Btw);
+    p.degree = d_out + p.col_weight.cwiseProduct(Btw.col(0));
   } else {
     p.degree = 2.0 * d_out;
   }
@@ -321,16 +334,47 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
   const DasnmfProblem problem = DasnmfProblem::build(A, options);
   const double setup = seconds_since(start);
 
-  // Layer-wise pre-training: (W₁, H₁) = AsNMF(A_S, r₁), (W_i, H_i) = AsNMF(W_{i−1}, r_i).
-  // The deeper inputs are the small dense r_{i−1}×r_{i−1} block matrices. Each layer is
-  // fitted from both AsNMF starts (W ≈ I and uniform W, see asymnmf_start); the one kept
-  // is the one whose chain H₁⋯H_i with W_i has the lower DAsNMF objective on the graph —
-  // not the lower objective of the layer's own small problem: on a core–periphery graph
-  // such as karate, the uniform start fits W₁ slightly better at layer 2 yet gives a
-  // disassortative split with a much worse fit of A_S (objective 93 against 83).
   std::vector<Dense> H;
   Dense W;
-  {
+  double start_objective = std::numeric_limits<double>::quiet_NaN();
+  if (options.start == DasnmfStart::shallow) {
+    // Stage 1 (docs/models.md §8.4): shallow AsNMF of Â at rank k from both starts, the
+    // lower objective kept; rescaled so that ‖W‖_F = √k (ΨWΨᵀ unchanged: the units of λ
+    // no longer depend on the start) and lifted into the chain.
+    GraphNmfOptions g;
+    g.rank = options.layers.back();
+    g.max_iterations = options.pretrain_iterations;
+    g.tolerance = options.tolerance;
+    g.exponent = options.exponent;
+    g.epsilon = options.epsilon;
+    g.seed = options.seed;
+    GraphNmfResult shallow =
+        options.pretrain_iterations > 0
+            ? fit_asymnmf(problem.AS, g, renamed_progress(progress, "start: shallow asymnmf"))
+            : GraphNmfResult{};
+    if (shallow.status == Status::stopped_by_callback) {
+      DasnmfResult r;
+      r.status = Status::stopped_by_callback;
+      return r;
+    }
+    if (options.pretrain_iterations == 0) {
+      AsnmfStart s0 = asymnmf_start(problem.AS, g, 0);
+      shallow.H = std::move(s0.H);
+      shallow.W = std::move(s0.W);
+    }
+    const double k = static_cast<double>(g.rank);
+    const double a = std::sqrt(std::max(shallow.W.norm(), 1e-300) / std::sqrt(k));
+    W = shallow.W / (a * a);
+    H = lift_into_chain(a * shallow.H, options.layers, options.seed);
+    start_objective = dasnmf_objective(problem, H, W);
+  } else {
+    // The paper's layer-wise pre-training: (W₁, H₁) = AsNMF(A_S, r₁), (W_i, H_i) =
+    // AsNMF(W_{i−1}, r_i) on the small dense r_{i−1}×r_{i−1} block matrices. Each layer is
+    // fitted from both AsNMF starts (W ≈ I and uniform W, see asymnmf_start); the one kept
+    // is the one whose chain H₁⋯H_i with W_i has the lower DAsNMF objective on the graph —
+    // not the lower objective of the layer's own small problem: on a core–periphery graph
+    // such as karate, the uniform start fits W₁ slightly better at layer 2 yet gives a
+    // disassortative split with a much worse fit of A_S (objective 93 against 83).
     GraphNmfOptions g;
     g.tolerance = options.tolerance;
     g.exponent = options.exponent;
@@ -367,13 +411,59 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
     }
   }
   const double pretrain = seconds_since(start) - setup;
+  std::vector<Dense> H0;
+  Dense W0;
+  if (std::isfinite(start_objective)) H0 = H, W0 = W;
   DasnmfResult r = fit_dasnmf(problem, options, std::move(H), std::move(W), progress);
+  // Guard (the rules are monotone, so this never fires in exact arithmetic): the deep
+  // model never ends above the start it was lifted from.
+  if (std::isfinite(start_objective) && !r.objective.empty() && r.objective.back() > start_objective) {
+    r.H = std::move(H0);
+    r.W = std::move(W0);
+    r.Psi = chain_product(r.H, 0, r.H.size(), 0);
+    r.labels = argmax_rows(r.Psi);
+    r.objective.push_back(start_objective);
+  }
   r.second_order_entries = problem.second_order_entries;
   r.pagerank_iterations = problem.pagerank_iterations;
   r.setup_seconds = setup;
   r.pretrain_seconds = pretrain;
   r.seconds = seconds_since(start);
   return r;
+}
+
+std::vector<Dense> lift_into_chain(const Dense& Psi0, const std::vector<int>& layers, std::uint64_t seed,
+                                   double epsilon) {
+  const Index n = Psi0.rows(), k = Psi0.cols();
+  if (layers.empty() || layers.back() != k) throw InvalidOption("lift_into_chain: the last layer must be k");
+  for (int r : layers)
+    if (r < k) throw InvalidOption("lift_into_chain: hidden layers must be at least k wide");
+  if (layers.size() == 1) return {Psi0};
+  Rng rng(seed ^ 0x5DEECE66Dull);
+  std::vector<Dense> H;
+  const double s = std::max(Psi0.mean(), 1e-300);
+  Dense H1 = rng.uniform_matrix(n, layers[0], epsilon * s);
+  H1.leftCols(k) = Psi0;
+  H.push_back(std::move(H1));
+  for (size_t i = 1; i < layers.size(); ++i) {
+    Dense Hi = rng.uniform_matrix(layers[i - 1], layers[i], epsilon);
+    Hi.topLeftCorner(k, k) *= epsilon;
+    Hi.topLeftCorner(k, k).diagonal().setOnes();
+    H.push_back(std::move(Hi));
+  }
+  return H;
+}
+
+DasnmfNormalization parse_dasnmf_normalization(const std::string& name) {
+  if (name == "regularized") return DasnmfNormalization::regularized;
+  if (name == "none") return DasnmfNormalization::none;
+  throw InvalidOption("--normalize must be regularized or none (got '" + name + "')");
+}
+
+DasnmfStart parse_dasnmf_start(const std::string& name) {
+  if (name == "shallow") return DasnmfStart::shallow;
+  if (name == "layerwise") return DasnmfStart::layerwise;
+  throw InvalidOption("--start must be shallow or layerwise (got '" + name + "')");
 }
 
 // ---------------------------------------------------------------- registry entry
@@ -388,6 +478,8 @@ FitResult fit_dasnmf_model(const FitInput& input, const OptionValues& v, const P
   o.lambda = v.real("lambda");
   o.regulariser = v.choice("regulariser") == "paper" ? DasnmfRegulariser::paper : DasnmfRegulariser::exact;
   o.second_order_top = static_cast<int>(v.integer("second-order-top"));
+  o.normalization = parse_dasnmf_normalization(v.choice("normalize"));
+  o.start = parse_dasnmf_start(v.choice("start"));
   o.pretrain_iterations = static_cast<int>(v.integer("pretrain-iter"));
   o.max_iterations = static_cast<int>(v.integer("iter"));
   o.tolerance = v.real("tol");
@@ -429,6 +521,13 @@ ModelSpec dasnmf_spec() {
       real_option("lambda", d.lambda, 0, "λ: weight of the PageRank smoothness term"),
       choice_option("regulariser", "exact", {"exact", "paper"},
                     "exact: λ Σ C_ij ‖ψ_i − ψ_j‖²; paper: eq. 21 (unbounded below on directed graphs)"),
+      choice_option(
+          "normalize", "regularized", {"regularized", "none"},
+          "regularized: factorise (D_out + τ)^-1/2 A_S (D_in + τ)^-1/2, τ the mean degree; none: A_S "
+          "as the paper"),
+      choice_option("start", "shallow", {"shallow", "layerwise"},
+                    "shallow: fine-tune from shallow AsNMF lifted into the chain; layerwise: the paper's "
+                    "layer-wise pre-training"),
       integer_option("second-order-top", d.second_order_top, 0, 1 << 30,
                      "keep the T largest entries per row of S (0 = all)"),
       option_pretrain_iterations(d.pretrain_iterations),
@@ -437,10 +536,11 @@ ModelSpec dasnmf_spec() {
       option_exponent("exponent", d.exponent, "exponent γ of the H rules"),
       option_seed(),
       option_restarts(1),
-      option_assign("argmax"),
+      option_assign("argmax", true),
       option_kmeans_normalize("none"),
       option_kmeans_init()};
-  s.options[4].value_name = "T";
+  for (auto& o : s.options)
+    if (o.name == "second-order-top") o.value_name = "T";
   s.default_layers = [](Index n, Index, int k) { return detail::deep_graph_default_layers(n, k); };
   s.check = [](const FitInput& in, const OptionValues& v) {
     std::vector<std::string> warnings;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "dnmf/core/csr.hpp"
@@ -28,14 +29,38 @@ enum class DasnmfRegulariser {
   paper,
 };
 
+/// How A_S enters the objective (docs/models.md §8.1).
+enum class DasnmfNormalization {
+  /// Â = (D_out + τ)^{-1/2} A_S (D_in + τ)^{-1/2}, τ the mean degree of A_S, and the
+  /// influence C̃ = diag(n·c ⊙ ℓ) B diag(m) with the same row and column weights (default):
+  /// hubs no longer dominate the fit and λ's units do not depend on n.
+  regularized,
+  /// A_S and C = diag(c)·B as the paper writes them (c sums to 1).
+  none,
+};
+
+/// Where the fine-tuning starts (docs/models.md §8.4).
+enum class DasnmfStart {
+  /// Shallow AsNMF of Â at rank k (both starts, lower objective kept), rescaled to
+  /// ‖W‖_F = √k and lifted into the chain so H₁⋯H_p equals it (default): the deep model
+  /// starts where the shallow one ends and, the rules being monotone, never ends above it.
+  shallow,
+  /// The paper's layer-wise pre-training: (W₁,H₁) = AsNMF(A_S, r₁), (W_i,H_i) = AsNMF(W_{i−1}, r_i).
+  layerwise,
+};
+
 struct DasnmfOptions {
   std::vector<int> layers;  ///< r₁ > … > r_p = k (the last entry is the cluster count)
   double eta = 0.2;         ///< η of A_S = A + ηS (0 = no second-order term)
-  double lambda = 1e-2;     ///< λ of the PageRank regulariser (0 = none)
+  /// λ of the PageRank regulariser (0 = none); with the regularized normalisation the
+  /// influence has mean 1 per node, without it c sums to 1 (the paper's scale).
+  double lambda = 0.1;
   DasnmfRegulariser regulariser = DasnmfRegulariser::exact;
+  DasnmfNormalization normalization = DasnmfNormalization::regularized;
+  DasnmfStart start = DasnmfStart::shallow;
   int second_order_top = 50;      ///< keep the largest entries of each row of S (0 = all)
   PageRankOptions pagerank;       ///< damping 0.85, L1 tolerance 1e-10 (docs/models.md §5.4)
-  int pretrain_iterations = 100;  ///< shallow AsNMF per layer
+  int pretrain_iterations = 500;  ///< the shallow start's iterations (layerwise: per layer)
   int max_iterations = 500;       ///< fine-tuning sweeps (each: H₁…H_p, then W)
   double tolerance = 1e-4;  ///< stop when a sweep gains ≤ tolerance·(f₁ − f) (0 = never; as GraphNmfOptions)
   double exponent = 0.25;        ///< γ of the H rules (docs/models.md §10.2: 1 is not monotone)
@@ -49,11 +74,14 @@ struct DasnmfOptions {
 /// or 2·D_out for the paper's form) and, on A_S's pattern, the values that turn a pass over
 /// A_S (A_Sᵀ) into a pass over pattern(A) (diag(c)·pattern(A)ᵀ) at the same time.
 struct DasnmfProblem {
-  Csr AS, ASt;    ///< A_S = A + ηS and A_Sᵀ (ASt empty when A_S is symmetric and λ = 0)
-  Vector c;       ///< PageRank scores (sum 1)
-  Vector degree;  ///< diagonal of D_out + D_in (exact) or 2·D_out (paper)
-  std::vector<double> as_pattern_values;     ///< per entry of A_S: 1 where A_ij ≠ 0, else 0 (λ > 0)
-  std::vector<double> ast_influence_values;  ///< per entry (i, j) of A_Sᵀ: c_j where A_ji ≠ 0, else 0
+  Csr AS, ASt;  ///< A_S = A + ηS (normalised: Â) and its transpose (empty when symmetric and λ = 0)
+  Vector c;     ///< PageRank scores (sum 1)
+  /// The influence C = diag(w)·B·diag(m): w = c, m = 1 without normalisation; w = n·c ⊙ ℓ,
+  /// m the column weights of Â with it.
+  Vector row_weight, col_weight;
+  Vector degree;                          ///< diagonal of D_out + D_in of C (exact) or 2·D_out (paper)
+  std::vector<double> as_pattern_values;  ///< per entry (i, j) of A_S: C_ij where A_ij ≠ 0, else 0 (λ > 0)
+  std::vector<double> ast_influence_values;  ///< per entry (i, j) of A_Sᵀ: C_ji where A_ji ≠ 0, else 0
   double as_squared_norm = 0.0;              ///< ‖A_S‖²
   double lambda = 0.0;
   Index second_order_entries = 0;  ///< nnz(S)
@@ -92,6 +120,16 @@ struct DasnmfResult {
 /// the fourth-root H_i rule and the W rule of docs/models.md §8.3 (A_S everywhere). A must be square
 /// and ≥ 0 (A_ij ≠ 0: edge i→j). Cost per sweep O(p·nnz(A_S)·k + n·r₁·k + n·k²).
 DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progress& progress = {});
+
+/// The chain H₁ (n×r₁), H_i (r_{i−1}×r_i) whose product equals Ψ₀ (n×k) up to O(ε): the
+/// first k columns of H₁ hold Ψ₀, the deeper factors pass them through an identity block,
+/// and every other entry is a small seeded positive value (so the multiplicative rules can
+/// move it). One layer: H₁ = Ψ₀. O(n·r₁ + Σ r_{i−1} r_i).
+std::vector<Dense> lift_into_chain(const Dense& Psi0, const std::vector<int>& layers, std::uint64_t seed,
+                                   double epsilon = 1e-3);
+
+DasnmfNormalization parse_dasnmf_normalization(const std::string& name);  ///< "regularized|none"
+DasnmfStart parse_dasnmf_start(const std::string& name);                  ///< "shallow|layerwise"
 
 /// Fine-tuning only, from given factors (for tests): H.size() = p ≥ 1, shapes as above.
 DasnmfResult fit_dasnmf(const DasnmfProblem& problem, const DasnmfOptions& options, std::vector<Dense> H,

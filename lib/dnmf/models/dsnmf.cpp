@@ -252,7 +252,7 @@ ModelSpec dsnmf_spec() {
                option_tolerance(d.tolerance),
                option_seed(),
                option_restarts(1),
-               option_assign("argmax"),
+               option_assign("argmax", true),
                option_kmeans_normalize("none"),
                option_kmeans_init()};
   s.default_layers = [](Index n, Index, int k) { return detail::deep_graph_default_layers(n, k); };

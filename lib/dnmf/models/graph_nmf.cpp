@@ -10,6 +10,7 @@
 #include "dnmf/cluster/assign.hpp"
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
+#include "dnmf/graph/spectral.hpp"
 #include "dnmf/linalg/parallel.hpp"
 #include "dnmf/linalg/products.hpp"
 #include "dnmf/models/asym_rules.hpp"
@@ -208,7 +209,7 @@ std::vector<OptionSpec> shallow_graph_options(const std::string& exponent_rule) 
           computed_default(option_exponent("exponent", 0.25, "exponent γ of the H rule"), exponent_rule),
           option_seed(),
           option_restarts(1),
-          option_assign("argmax"),
+          option_assign("argmax", true),
           option_kmeans_normalize("none"),
           option_kmeans_init()};
 }
@@ -240,7 +241,14 @@ ModelSpec asymnmf_spec() {
   s.section = "docs/models.md §6";
   s.input = InputKind::graph;
   s.options = shallow_graph_options("1/4");
+  s.options.insert(
+      s.options.begin(),
+      choice_option("normalize", "regularized", {"regularized", "none"},
+                    "regularized: factorise (D_out + τ)^-1/2 A (D_in + τ)^-1/2, τ the mean degree; "
+                    "none: A itself"));
   s.fit = [](const FitInput& in, const OptionValues& v, const Progress& p) {
+    if (v.choice("normalize") == "regularized")
+      return from_graph_nmf(fit_asymnmf(regularized_normalization(*in.graph), graph_nmf_options(in, v), p));
     return from_graph_nmf(fit_asymnmf(*in.graph, graph_nmf_options(in, v), p));
   };
   return s;

@@ -415,7 +415,9 @@ OptionSpec option_pretrain_iterations(std::int64_t default_value) {
   s.default_value = default_value;
   s.min = 0;
   s.max = 100000000;
-  s.help = "pre-training iterations per layer (0 = start fine-tuning from the random start)";
+  s.help =
+      "iterations of each pre-training stage: per layer, or of dasnmf's shallow start (0 = fine-tune "
+      "from the random start)";
   s.value_name = "N";
   return s;
 }
@@ -444,13 +446,17 @@ OptionSpec option_normalize(const std::string& default_value) {
   return s;
 }
 
-OptionSpec option_assign(const std::string& default_value) {
+OptionSpec option_assign(const std::string& default_value, bool graph) {
   OptionSpec s;
   s.name = "assign";
   s.type = OptionType::choice;
   s.default_value = default_value;
   s.choices = {"kmeans", "argmax"};
-  s.help = "labels from k-means on the representation, or from the largest entry of each row";
+  if (graph) s.choices.push_back("smooth");
+  s.help =
+      graph ? "labels from k-means on the memberships, the largest entry of each row, or the largest after "
+              "blending each node's row with its neighbours' (smooth)"
+            : "labels from k-means on the representation, or from the largest entry of each row";
   s.value_name = "HOW";
   return s;
 }

@@ -107,7 +107,7 @@ OptionSpec option_layers(const std::string& default_text, const std::string& hel
 OptionSpec option_pretrain_iterations(std::int64_t default_value);
 OptionSpec option_pretrain_tolerance(double default_value);
 OptionSpec option_normalize(const std::string& default_value);
-OptionSpec option_assign(const std::string& default_value);
+OptionSpec option_assign(const std::string& default_value, bool graph = false);
 OptionSpec option_kmeans_normalize(const std::string& default_value);
 OptionSpec option_kmeans_init();
 OptionSpec option_exponent(const std::string& name, double default_value, const std::string& help);

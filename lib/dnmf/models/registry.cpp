@@ -123,12 +123,18 @@ FitResult fit_model(const ModelSpec& spec, const FitInput& input, const OptionVa
   return best;
 }
 
-Assignment assign_labels(const FitResult& fit, const OptionValues& values, int n_clusters) {
+Assignment assign_labels(const FitResult& fit, const OptionValues& values, int n_clusters, const Csr* graph) {
   Assignment a;
   const std::string how = values.contains("assign") ? values.choice("assign") : "kmeans";
   if (how == "argmax") {
     a.argmax = true;
     a.labels = argmax_rows(fit.representation);
+    return a;
+  }
+  if (how == "smooth") {
+    if (!graph) throw InvalidOption("--assign smooth needs the graph (graph models only)");
+    a.argmax = true;
+    a.labels = argmax_rows(smoothed_memberships(*graph, fit.representation));
     return a;
   }
   a.l1_rows = values.contains("kmeans-normalize") && values.choice("kmeans-normalize") == "l1";

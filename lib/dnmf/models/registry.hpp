@@ -117,8 +117,10 @@ struct Assignment {
 };
 
 /// Cluster labels from a fit, per the model's `assign` option: argmax over the rows of
-/// the representation, or k-means (k = n_clusters, `kmeans-init` restarts, rows scaled
-/// to sum 1 first when `kmeans-normalize` is l1) seeded with the `seed` option.
-Assignment assign_labels(const FitResult& fit, const OptionValues& values, int n_clusters);
+/// the representation, argmax after smoothing over the graph (`smooth`, graph models:
+/// needs `graph`, cluster/assign.hpp), or k-means (k = n_clusters, `kmeans-init` restarts,
+/// rows scaled to sum 1 first when `kmeans-normalize` is l1) seeded with the `seed` option.
+Assignment assign_labels(const FitResult& fit, const OptionValues& values, int n_clusters,
+                         const Csr* graph = nullptr);
 
 }  // namespace dnmf
