@@ -100,8 +100,9 @@ check "danmf-crfr same seed same labels" cmp -s "$tmp/d1.txt" "$tmp/d2.txt"
 check "model file header" grep -qx 'dnmf-model 1' "$tmp/m.model"
 "$dnmf" transform "$tmp/m.model" "$iris" --out "$tmp/h.mtx" >/dev/null
 check "transform writes n x k" grep -q '^150 6$' "$tmp/h.mtx"
-head -n 5 "$tmp/m.model" >"$tmp/cut.model"
-expect_error "truncated model file" 2 "cut.model:5:" -- "$dnmf" transform "$tmp/cut.model" "$iris" --out "$tmp/h2.mtx"
+wline=$(grep -n '^W 1 ' "$tmp/m.model" | cut -d: -f1)
+head -n $((wline + 1)) "$tmp/m.model" >"$tmp/cut.model"  # the header and one row of W 1
+expect_error "truncated model file" 2 "cut.model:$((wline + 2)): unexpected end of file" -- "$dnmf" transform "$tmp/cut.model" "$iris" --out "$tmp/h2.mtx"
 check "no output from failed transform" test ! -e "$tmp/h2.mtx"
 expect_error "transform feature mismatch" 2 "features" -- "$dnmf" transform "$tmp/m.model" "$data/wine/X.mtx" --out "$tmp/h2.mtx"
 expect_error "bad --layers" 2 "layers" -- "$dnmf" cluster "$iris" -k 3 --model danmf --layers 12,x

@@ -242,6 +242,55 @@ BOOST_AUTO_TEST_CASE(normalizations_match_their_definitions) {
   BOOST_CHECK_THROW(dnmf::parse_normalization("bogus"), dnmf::InvalidOption);
 }
 
+BOOST_AUTO_TEST_CASE(scaling_fitted_on_training_data_reapplies_to_new_samples) {
+  // A saved encoder scales new samples with the training data's parameters: applying the
+  // returned DataScaling to the training data itself reproduces normalize() exactly, and
+  // dense and sparse agree. minmax values outside the training range are clamped at 0.
+  const Dense x = random_sparse_dense(25, 6, 0.6, 5) * 3.0 + Dense::Constant(25, 6, 0.5);
+  for (auto how : {dnmf::Normalization::max, dnmf::Normalization::l2_samples,
+                   dnmf::Normalization::minmax_features, dnmf::Normalization::none}) {
+    DataMatrix fitted(x);
+    const dnmf::DataScaling scaling = fitted.normalize(how);
+    BOOST_TEST_CONTEXT("normalization " << dnmf::to_string(how)) {
+      BOOST_TEST((scaling.how == how));
+      DataMatrix again(x), again_sparse(Csr::from_dense(x));
+      again.apply_scaling(scaling);
+      BOOST_TEST(relative_error(again.to_dense(), fitted.to_dense()) < 1e-15);
+      if (how != dnmf::Normalization::minmax_features) {  // minmax needs column minima 0 for CSR
+        again_sparse.apply_scaling(scaling);
+        BOOST_TEST(relative_error(again_sparse.to_dense(), fitted.to_dense()) < 1e-15);
+      }
+    }
+  }
+  DataMatrix train(x);
+  const auto mm = train.normalize(dnmf::Normalization::minmax_features);
+  Dense below = x;
+  below.row(0).setZero();  // under every training minimum (0.5)
+  DataMatrix fresh(below);
+  fresh.apply_scaling(mm);
+  BOOST_TEST(fresh.to_dense().row(0).isZero());
+  BOOST_TEST(fresh.to_dense().minCoeff() >= 0.0);
+  DataMatrix wrong(Dense(Dense::Ones(3, 5)));
+  BOOST_CHECK_THROW(wrong.apply_scaling(mm), dnmf::InvalidOption);
+}
+
+BOOST_AUTO_TEST_CASE(automatic_normalization_follows_the_density) {
+  // auto: unit rows for sparse (text-like) data under 10 % nonzero, else per-feature min–max.
+  const Dense sparse_x = random_sparse_dense(100, 50, 0.05, 3);
+  const Dense dense_x = random_sparse_dense(100, 50, 0.5, 3);
+  const DataMatrix a(Csr::from_dense(sparse_x)), b(dense_x);
+  BOOST_TEST(a.nonzero_fraction() < 0.1);
+  BOOST_TEST(b.nonzero_fraction() > 0.1);
+  BOOST_TEST(
+      (dnmf::resolve_normalization(dnmf::Normalization::automatic, a) == dnmf::Normalization::l2_samples));
+  BOOST_TEST((dnmf::resolve_normalization(dnmf::Normalization::automatic, b) ==
+              dnmf::Normalization::minmax_features));
+  BOOST_TEST((dnmf::resolve_normalization(dnmf::Normalization::max, a) == dnmf::Normalization::max));
+  BOOST_TEST((dnmf::parse_normalization("auto") == dnmf::Normalization::automatic));
+  DataMatrix c(Csr::from_dense(sparse_x));
+  BOOST_TEST((c.normalize(dnmf::Normalization::automatic).how == dnmf::Normalization::l2_samples));
+}
+
 BOOST_AUTO_TEST_CASE(negative_entries_are_named) {
   Dense x = Dense::Ones(3, 3);
   x(1, 2) = -0.5;

@@ -62,8 +62,6 @@ int run_cluster(const Command& cmd) {
   const auto labels_path = cmd.get("labels");
   if (cmd.has("save-model") && !spec.encoder)
     throw UsageError("--save-model: " + spec.name + " has no encoder (models with one: danmf, danmf-crfr)");
-  if (cmd.has("save-model") && values.choice("normalize") == "minmax-features")
-    throw UsageError("--save-model supports --normalize none, max or l2-samples");
   // Every output is checked before any input is read (docs/reliability.md).
   Outputs outputs;
   std::optional<size_t> out_labels, out_model;
@@ -83,7 +81,7 @@ int run_cluster(const Command& cmd) {
   FitInput input;
   input.data = &X;
   input.n_clusters = k;
-  input.divisor = apply_normalization(spec, values, X);
+  input.scaling = apply_normalization(spec, values, X);
   input.scaled = true;
   X.require_nonnegative(path + ": " + spec.name);
   if (spec.check)

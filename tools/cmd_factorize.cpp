@@ -41,7 +41,7 @@ int run_factorize(const Command& cmd) {
   FitInput input;
   input.data = &X;
   input.n_clusters = static_cast<int>(values.integer("rank"));
-  input.divisor = apply_normalization(spec, values, X);
+  input.scaling = apply_normalization(spec, values, X);
   input.scaled = true;
   X.require_nonnegative(path + ": nmf");
   set_stage("fitting nmf on " + path);

@@ -17,8 +17,6 @@ void save_model(const std::string& path, const Encoder& model) {
 
 void save_model(std::ostream& out, const Encoder& model) {
   if (model.W.empty()) throw InvalidOption("save_model: the model has no layers");
-  if (model.normalization == Normalization::minmax_features)
-    throw InvalidOption("saved models support --normalize none, max or l2-samples (not minmax-features)");
   for (size_t i = 1; i < model.W.size(); ++i)
     if (model.W[i].rows() != model.W[i - 1].cols())
       throw InvalidOption("save_model: layer shapes do not chain");
@@ -26,11 +24,21 @@ void save_model(std::ostream& out, const Encoder& model) {
     if (!w.allFinite() || (w.array() < 0).any())
       throw NumericalError("save_model: a layer matrix has a negative or non-finite entry");
   {
-    out << "dnmf-model 1\nmodel " << model.model << "\nnormalize " << to_string(model.normalization);
-    if (model.normalization == Normalization::max) {
-      char buffer[32];
-      std::snprintf(buffer, sizeof buffer, " %.17g", model.divisor);
-      out << buffer;
+    const DataScaling& sc = model.scaling;
+    out << "dnmf-model 1\nmodel " << model.model << "\nnormalize " << to_string(sc.how);
+    char number[32];
+    if (sc.how == Normalization::max) {
+      std::snprintf(number, sizeof number, " %.17g", sc.divisor);
+      out << number;
+    } else if (sc.how == Normalization::minmax_features) {
+      out << ' ' << sc.shift.size();
+      for (const auto* v : {&sc.shift, &sc.range}) {
+        out << (v == &sc.shift ? "\nshift" : "\nrange");
+        for (Index j = 0; j < v->size(); ++j) {
+          std::snprintf(number, sizeof number, " %.17g", (*v)(j));
+          out << number;
+        }
+      }
     }
     out << "\nlayers " << model.W.size();
     for (const Dense& w : model.W) out << ' ' << w.cols();
@@ -105,18 +113,32 @@ Encoder load_model(const std::string& path) {
   w = p.words("'model NAME'");
   if (w.size() != 2 || w[0] != "model") p.fail("expected 'model NAME'");
   m.model = w[1];
+  const char* kNormalize = "expected 'normalize none|max DIVISOR|l2-samples|minmax-features D'";
   w = p.words("'normalize ...'");
-  if (w.empty() || w[0] != "normalize") p.fail("expected 'normalize none|max DIVISOR|l2-samples'");
+  if (w.empty() || w[0] != "normalize") p.fail(kNormalize);
+  DataScaling& sc = m.scaling;
   if (w.size() == 2 && w[1] == "none") {
-    m.normalization = Normalization::none;
+    sc.how = Normalization::none;
   } else if (w.size() == 2 && w[1] == "l2-samples") {
-    m.normalization = Normalization::l2_samples;
+    sc.how = Normalization::l2_samples;
   } else if (w.size() == 3 && w[1] == "max") {
-    m.normalization = Normalization::max;
-    m.divisor = p.number(w[2], "max divisor");
-    if (!(m.divisor > 0)) p.fail("max divisor must be > 0");
+    sc.how = Normalization::max;
+    sc.divisor = p.number(w[2], "max divisor");
+    if (!(sc.divisor > 0)) p.fail("max divisor must be > 0");
+  } else if (w.size() == 3 && w[1] == "minmax-features") {
+    sc.how = Normalization::minmax_features;
+    const Index d = p.integer(w[2], 1, Index{1} << 26, "feature count");
+    for (Vector* v : {&sc.shift, &sc.range}) {
+      const char* name = v == &sc.shift ? "shift" : "range";
+      const auto values = p.words(std::string("'") + name + " v_1 ... v_D'");
+      if (values.empty() || values[0] != name || static_cast<Index>(values.size()) != d + 1)
+        p.fail(std::string("expected '") + name + "' and " + std::to_string(d) + " values");
+      v->resize(d);
+      for (Index j = 0; j < d; ++j) (*v)(j) = p.number(values[static_cast<size_t>(j) + 1], name);
+    }
+    if ((sc.range.array() <= 0).any()) p.fail("feature ranges must be > 0");
   } else {
-    p.fail("expected 'normalize none|max DIVISOR|l2-samples'");
+    p.fail(kNormalize);
   }
   w = p.words("'layers L r_1 ... r_L'");
   if (w.size() < 3 || w[0] != "layers") p.fail("expected 'layers L r_1 ... r_L'");
@@ -157,6 +179,9 @@ Encoder load_model(const std::string& path) {
     m.W.push_back(std::move(mat));
     rows_expected = cols;
   }
+  if (m.scaling.how == Normalization::minmax_features && m.scaling.shift.size() != m.features())
+    p.fail("the feature ranges list " + std::to_string(m.scaling.shift.size()) + " features but W 1 has " +
+           std::to_string(m.features()) + " rows");
   w = p.words("'end'");
   if (w.size() != 1 || w[0] != "end") p.fail("expected 'end'");
   return m;

@@ -126,42 +126,45 @@ void DataMatrix::require_finite_scale(const std::string& what) const {
                      "); scale the data down (e.g. --normalize max)");
 }
 
-void DataMatrix::normalize(Normalization how) {
-  switch (how) {
+double DataMatrix::nonzero_fraction() const {
+  const double cells = static_cast<double>(rows()) * static_cast<double>(cols());
+  if (cells == 0) return 0.0;
+  if (const Csr* s = sparse()) {
+    Index nonzero = 0;
+    for (double v : s->values()) nonzero += v != 0.0;
+    return static_cast<double>(nonzero) / cells;
+  }
+  return static_cast<double>((dense()->array() != 0.0).count()) / cells;
+}
+
+Normalization resolve_normalization(Normalization how, const DataMatrix& X) {
+  if (how != Normalization::automatic) return how;
+  // Bags of words and other very sparse counts: per-feature ranges are dominated by rare
+  // large counts, so samples are scaled to unit length instead (docs/models.md §10.1).
+  return X.nonzero_fraction() < 0.10 ? Normalization::l2_samples : Normalization::minmax_features;
+}
+
+DataScaling DataMatrix::normalize(Normalization how) {
+  DataScaling scaling;
+  scaling.how = resolve_normalization(how, *this);
+  switch (scaling.how) {
+    case Normalization::automatic:
     case Normalization::none:
-      return;
+      return scaling;
     case Normalization::max: {
       const double m = std::max(std::abs(max_value()), std::abs(min_value()));
-      if (m == 0.0) return;  // all-zero data stays as it is
-      if (Csr* s = std::get_if<Csr>(&x_)) {
-        s->scale(1.0 / m);
-        xt_.scale(1.0 / m);
-      } else {
-        std::get<Dense>(x_) /= m;
-      }
-      return;
+      if (m == 0.0) return scaling;  // all-zero data stays as it is
+      scaling.divisor = m;
+      break;
     }
-    case Normalization::l2_samples: {
-      if (Csr* s = std::get_if<Csr>(&x_)) {
-        Vector f = s->row_squared_norms().cwiseSqrt();
-        // An all-zero sample has no direction: leave it at zero.
-        for (Index i = 0; i < f.size(); ++i) f(i) = f(i) > 0 ? 1.0 / f(i) : 1.0;
-        s->scale_rows(f);
-        xt_ = s->transpose();
-      } else {
-        Dense& x = std::get<Dense>(x_);
-        for (Index i = 0; i < x.rows(); ++i) {
-          const double norm = x.row(i).norm();
-          if (norm > 0) x.row(i) /= norm;
-        }
-      }
-      return;
-    }
+    case Normalization::l2_samples:
+      break;
     case Normalization::minmax_features: {
-      if (Csr* s = std::get_if<Csr>(&x_)) {
-        // Column j of Xᵀ is row j of xt_: per-feature min/max over stored entries and
+      scaling.shift = Vector::Zero(cols());
+      scaling.range = Vector::Ones(cols());
+      if (is_sparse()) {
+        // Column j of X is row j of xt_: per-feature min/max over stored entries and
         // implicit zeros. Subtracting a negative minimum would fill the implicit zeros.
-        Vector scale(cols());
         for (Index j = 0; j < cols(); ++j) {
           double lo = std::numeric_limits<double>::infinity(), hi = -lo;
           const Index stored = xt_.row_ptr()[j + 1] - xt_.row_ptr()[j];
@@ -175,17 +178,75 @@ void DataMatrix::normalize(Normalization how) {
                 "--normalize minmax-features on sparse data needs nonnegative features; feature " +
                 std::to_string(j + 1) + " has minimum " + std::to_string(lo));
           if (lo > 0.0) lo = 0.0;  // a fully stored positive column: shift kept at 0 to preserve sparsity
-          scale(j) = hi > lo ? 1.0 / (hi - lo) : 1.0;
+          if (hi > lo) scaling.range(j) = hi - lo;
         }
-        xt_.scale_rows(scale);
-        *s = xt_.transpose();
       } else {
-        Dense& x = std::get<Dense>(x_);
+        const Dense& x = *dense();
         for (Index j = 0; j < x.cols(); ++j) {
           const double lo = x.col(j).minCoeff(), hi = x.col(j).maxCoeff();
-          x.col(j).array() -= lo;
-          if (hi > lo) x.col(j) /= (hi - lo);
+          scaling.shift(j) = lo;
+          if (hi > lo) scaling.range(j) = hi - lo;
         }
+      }
+      break;
+    }
+  }
+  scaling.apply(*this);
+  return scaling;
+}
+
+void DataScaling::apply(DataMatrix& X) const {
+  X.apply_scaling(*this);
+}
+
+void DataMatrix::apply_scaling(const DataScaling& scaling) {
+  Csr* s = std::get_if<Csr>(&x_);
+  switch (scaling.how) {
+    case Normalization::automatic:
+    case Normalization::none:
+      return;
+    case Normalization::max:
+      if (scaling.divisor == 1.0) return;
+      if (s) {
+        s->scale(1.0 / scaling.divisor);
+        xt_.scale(1.0 / scaling.divisor);
+      } else {
+        std::get<Dense>(x_) /= scaling.divisor;
+      }
+      return;
+    case Normalization::l2_samples:
+      if (s) {
+        Vector f = s->row_squared_norms().cwiseSqrt();
+        // An all-zero sample has no direction: leave it at zero.
+        for (Index i = 0; i < f.size(); ++i) f(i) = f(i) > 0 ? 1.0 / f(i) : 1.0;
+        s->scale_rows(f);
+        xt_ = s->transpose();
+      } else {
+        Dense& x = std::get<Dense>(x_);
+        for (Index i = 0; i < x.rows(); ++i) {
+          const double norm = x.row(i).norm();
+          if (norm > 0) x.row(i) /= norm;
+        }
+      }
+      return;
+    case Normalization::minmax_features: {
+      if (cols() != scaling.shift.size())
+        throw InvalidOption("the data has " + std::to_string(cols()) +
+                            " features but the scaling was fitted on " +
+                            std::to_string(scaling.shift.size()));
+      if (s) {
+        // Implicit zeros stay zero: (0 − shift)/range ≤ 0 would be clamped to 0 anyway, like
+        // every value below the training minimum.
+        auto& v = s->mutable_values();
+        for (size_t e = 0; e < v.size(); ++e) {
+          const Index j = s->col_idx()[e];
+          v[e] = std::max(0.0, (v[e] - scaling.shift(j)) / scaling.range(j));
+        }
+        xt_ = s->transpose();
+      } else {
+        Dense& x = std::get<Dense>(x_);
+        for (Index j = 0; j < x.cols(); ++j)
+          x.col(j) = ((x.col(j).array() - scaling.shift(j)) / scaling.range(j)).max(0.0).matrix();
       }
       return;
     }
@@ -197,16 +258,19 @@ Dense DataMatrix::to_dense() const {
 }
 
 Normalization parse_normalization(const std::string& name) {
+  if (name == "auto") return Normalization::automatic;
   if (name == "none") return Normalization::none;
   if (name == "max") return Normalization::max;
   if (name == "l2-samples") return Normalization::l2_samples;
   if (name == "minmax-features") return Normalization::minmax_features;
   throw InvalidOption("unknown normalization '" + name +
-                      "' (expected none, max, l2-samples or minmax-features)");
+                      "' (expected auto, none, max, l2-samples or minmax-features)");
 }
 
 const char* to_string(Normalization n) {
   switch (n) {
+    case Normalization::automatic:
+      return "auto";
     case Normalization::none:
       return "none";
     case Normalization::max:

@@ -10,10 +10,25 @@ namespace dnmf {
 
 /// Scaling applied before fitting (docs/models.md §10.1). Models never rescale silently.
 enum class Normalization {
+  automatic,        ///< l2_samples when under 10 % of the entries are nonzero (text), else minmax_features
   none,             ///< use X as given
   max,              ///< divide by the largest entry (keeps sparsity)
   l2_samples,       ///< each row (sample) to unit Euclidean norm (keeps sparsity)
   minmax_features,  ///< each column to [0, 1]; sparse input only when column minima are >= 0
+};
+
+class DataMatrix;
+
+/// The parameters a scaling took from the training data, so that new samples can be
+/// scaled the same way (saved encoders).
+struct DataScaling {
+  Normalization how = Normalization::none;  ///< never `automatic`: the resolved choice
+  double divisor = 1.0;                     ///< max: the training data's largest |entry|
+  Vector shift, range;                      ///< minmax_features: x ← (x − shift)/range per feature
+  /// Scales new data as the training data were (minmax: results below 0 are clamped to 0,
+  /// so values outside the training range stay valid NMF input). Throws InvalidOption when
+  /// the feature count differs.
+  void apply(DataMatrix& X) const;
 };
 
 /// Sample-major data matrix: rows are samples, as in the files (and scikit-learn).
@@ -50,7 +65,12 @@ class DataMatrix {
   /// squared distances would become Inf): such data must be scaled down first.
   void require_finite_scale(const std::string& what) const;
 
-  void normalize(Normalization how);
+  /// Scales X (docs/models.md §10.1) and returns the parameters used. O(nnz) or O(n·d).
+  DataScaling normalize(Normalization how);
+  /// Applies parameters fitted on other data (DataScaling::apply). In place.
+  void apply_scaling(const DataScaling& scaling);
+  /// Fraction of the n·d entries that are nonzero (stored entries for sparse X).
+  double nonzero_fraction() const;
 
   const Csr* sparse() const { return std::get_if<Csr>(&x_); }
   const Csr* sparse_transpose() const { return is_sparse() ? &xt_ : nullptr; }  ///< Xᵀ (d×n) of sparse X
@@ -62,7 +82,10 @@ class DataMatrix {
   Csr xt_;  // transpose of the sparse X (unused for dense X)
 };
 
-/// Parses "none|max|l2-samples|minmax-features"; throws InvalidOption otherwise.
+/// The choice `automatic` makes for X: l2_samples below 10 % nonzero entries, else minmax_features.
+Normalization resolve_normalization(Normalization how, const DataMatrix& X);
+
+/// Parses "auto|none|max|l2-samples|minmax-features"; throws InvalidOption otherwise.
 Normalization parse_normalization(const std::string& name);
 const char* to_string(Normalization n);
 

@@ -19,6 +19,13 @@ DanmfOptions::DanmfOptions() {
   graph.symmetrize = Symmetrization::max;
 }
 
+DanmfOptions DanmfOptions::defaults(DanmfVariant variant) {
+  DanmfOptions o;
+  o.variant = variant;
+  if (variant == DanmfVariant::danmf) o.lambda_attractive = 1.0;
+  return o;
+}
+
 double DanmfOptions::default_w_exponent() const {
   return (variant == DanmfVariant::crfr && lambda_frp > 0.0) ? 0.5 : 1.0;
 }
@@ -104,8 +111,7 @@ namespace {
 /// The option values as DanmfOptions (a preset first, then what the caller set).
 DanmfOptions danmf_options(DanmfVariant variant, const OptionValues& v, Index n, Index d, int k,
                            const ModelSpec& spec) {
-  DanmfOptions o;
-  o.variant = variant;
+  DanmfOptions o = DanmfOptions::defaults(variant);
   const bool reference = v.choice("preset") == "reference";
   if (reference) apply_reference_preset(o);
   // Under the preset, only what the caller set explicitly overrides it.
@@ -166,8 +172,7 @@ FitResult fit_danmf_model(DanmfVariant variant, const FitInput& input, const Opt
 }  // namespace
 
 ModelSpec danmf_spec(DanmfVariant variant) {
-  DanmfOptions d;
-  d.variant = variant;
+  const DanmfOptions d = DanmfOptions::defaults(variant);
   const bool crfr = variant_is_crfr(variant);
   ModelSpec s;
   s.name = to_string(variant);
@@ -181,9 +186,8 @@ ModelSpec danmf_spec(DanmfVariant variant) {
   }
   s.section = "docs/models.md §3";
   s.encoder = true;
-  s.options.push_back(
-      option_layers("60,50,40 if d <= 100, else 120,100,80 (each at most n)",
-                    "layer sizes r1,...,rl (the last is the rank of H, not the cluster count)"));
+  s.options.push_back(option_layers("4k,2k,k (each at most n)",
+                                    "layer sizes r1,...,rl (r1 may exceed d; the last is the rank of H)"));
   if (crfr)
     s.options.push_back(real_option("lambda-rep", d.lambda_repulsive, 0, "λ1: weight of the repulsive term"));
   s.options.push_back(
@@ -207,14 +211,16 @@ ModelSpec danmf_spec(DanmfVariant variant) {
                     "500 + 500 iterations"));
   s.options.push_back(option_seed());
   s.options.push_back(option_restarts(1));
-  s.options.push_back(option_normalize("max"));
+  s.options.push_back(option_normalize("auto"));
   s.options.push_back(option_assign("kmeans"));
-  s.options.push_back(option_kmeans_normalize("l1"));
+  s.options.push_back(option_kmeans_normalize("none"));
   s.options.push_back(option_kmeans_init());
-  s.default_layers = [](Index n, Index dim, int) {
-    std::vector<std::int64_t> layers =
-        dim <= 100 ? std::vector<std::int64_t>{60, 50, 40} : std::vector<std::int64_t>{120, 100, 80};
-    for (auto& r : layers) r = std::max<std::int64_t>(1, std::min<std::int64_t>(r, n));
+  // Tied to the number of clusters, not to d (docs/models.md §3.5), each width at most n
+  // (k <= n is checked by the caller, so the last stays k; r1 > d is allowed).
+  s.default_layers = [](Index n, Index, int k) {
+    const std::int64_t r = std::max(k, 1);
+    std::vector<std::int64_t> layers{4 * r, 2 * r, r};
+    for (auto& w : layers) w = std::max<std::int64_t>(1, std::min<std::int64_t>(w, n));
     return layers;
   };
   s.fit = [variant](const FitInput& in, const OptionValues& v, const Progress& p) {

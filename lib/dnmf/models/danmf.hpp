@@ -25,8 +25,10 @@ struct DanmfOptions {
   SampleOrder sample_order = SampleOrder::automatic;
   /// Weights of docs/models.md §3.2: λ₁ repulsive, λ₂ attractive, λ₃ inside the FRP norm.
   /// For `danmf` only λ₂ is used; the DANMF paper's λ (weight of tr(V L Vᵀ)) equals 2λ₂.
-  double lambda_repulsive = 1e-4;
-  double lambda_attractive = 1.0;
+  /// Defaults chosen on the quality harness (docs/models.md §3.5): the repulsive term off,
+  /// a strong graph term, FRP at 0.5; `danmf` uses λ₂ = 1 (DanmfOptions::defaults).
+  double lambda_repulsive = 0.0;
+  double lambda_attractive = 10.0;
   double lambda_frp = 0.5;
   /// The attractive graph S⁺ (docs/models.md §3.4: p = ⌊ln n⌋ + 1, heat kernel, max-symmetrised).
   AffinityOptions graph;
@@ -34,6 +36,8 @@ struct DanmfOptions {
   /// here) means default_w_exponent(), resolved when fitting.
   ChainOptions chain;
   DanmfOptions();  ///< sets the docs/models.md §3.5 defaults (pre-training 500, fine-tuning 1000)
+  /// The defaults of a variant: `danmf` has λ₂ = 1 (its best value on the harness), `danmf-crfr` 10.
+  static DanmfOptions defaults(DanmfVariant variant);
   /// The W exponent of docs/models.md §3.5: 1 without the FRP term (Lee–Seung case, monotone),
   /// else 1/2, the least damping §10.2 found monotone when FRP dominates.
   double default_w_exponent() const;

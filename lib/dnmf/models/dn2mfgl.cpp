@@ -182,7 +182,7 @@ ModelSpec dn2mfgl_spec() {
                                   "re-check the objective after each block update; halve γ when it rose"));
   s.options.push_back(option_seed());
   s.options.push_back(option_restarts(1));
-  s.options.push_back(option_normalize("l2-samples"));
+  s.options.push_back(option_normalize("auto"));
   s.options.push_back(option_assign("kmeans"));
   s.options.push_back(option_kmeans_normalize("none"));
   s.options.push_back(option_kmeans_init());

@@ -13,9 +13,11 @@ namespace dnmf {
 
 struct Dn2mfglOptions {
   /// Weights of F = ‖X − HPᵀ‖_{2,1} + α tr(HᵀLH) − β tr(HᵀCH) + ν(‖1ᵀH‖² − ‖H‖²).
-  double alpha = 1.0;
-  double beta = 1.0;
-  double nu = 1.0;
+  /// Defaults chosen on the quality harness (docs/models.md §4.7): the L2,1 residual and
+  /// the local graph only (the reference's β = ν = 1 spread the codes of the classes).
+  double alpha = 10.0;
+  double beta = 0.0;
+  double nu = 0.0;
   /// Per sample by default; per feature = the reference code (docs/models.md §4.7).
   L21Mode l21 = L21Mode::samples;
   /// Local graph: the reference's K = 5 binary kNN graph, max-symmetrised.

@@ -13,18 +13,9 @@ Dense Encoder::transform(DataMatrix& X) const {
     throw InvalidOption("the data has " + std::to_string(X.cols()) +
                         " features but the model was fitted on " + std::to_string(features()));
   X.require_nonnegative("the encoder");
-  if (normalization == Normalization::max) {
-    // Same divisor as the training data, not the new data's own maximum.
-    if (const Csr* s = X.sparse()) {
-      Csr scaled = *s;
-      scaled.scale(1.0 / divisor);
-      X = DataMatrix(std::move(scaled));
-    } else {
-      X = DataMatrix(Dense(*X.dense() / divisor));
-    }
-  } else {
-    X.normalize(normalization);
-  }
+  // Scaled as the training data were: the same divisor or feature ranges, not the new
+  // data's own.
+  scaling.apply(X);
   Dense H;
   X.times(chain_product(W), H);
   if (!H.allFinite())

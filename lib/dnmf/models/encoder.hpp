@@ -14,10 +14,9 @@ namespace dnmf {
 /// docs/models.md §3), plus the scaling its training data received so new samples are
 /// scaled the same way.
 struct Encoder {
-  std::string model;                                  ///< e.g. "danmf-crfr"
-  Normalization normalization = Normalization::none;  ///< none, max or l2-samples
-  double divisor = 1.0;                               ///< the training data's max (for `max`)
-  std::vector<Dense> W;                               ///< W_1 (d×r_1) … W_l (r_{l−1}×k)
+  std::string model;     ///< e.g. "danmf-crfr"
+  DataScaling scaling;   ///< how the training data were scaled (applied again to new samples)
+  std::vector<Dense> W;  ///< W_1 (d×r_1) … W_l (r_{l−1}×k)
 
   Index features() const { return W.empty() ? 0 : W.front().rows(); }
   Index rank() const { return W.empty() ? 0 : W.back().cols(); }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "dnmf/cluster/assign.hpp"
+#include "dnmf/cluster/kmeans.hpp"
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/rng.hpp"
 #include "dnmf/graph/spectral.hpp"
@@ -57,6 +58,80 @@ double asymnmf_objective(const Csr& A, const Dense& H, const Dense& W) {
                            (W.array() * (G * W * G).array()).sum());
 }
 
+Dense spectral_start(const Csr& A, int k, std::uint64_t seed, const Dense* embedding) {
+  const Index n = A.rows();
+  const int dims = static_cast<int>(std::min<Index>(2 * static_cast<Index>(k), n - 1));
+  const Dense computed = embedding ? Dense() : spectral_embedding(A, dims, true);
+  const Dense& E = embedding ? *embedding : computed;
+  KMeansOptions km;
+  km.n_clusters = k;
+  km.n_init = 10;
+  km.seed = seed;
+  const std::vector<int> labels = kmeans(E, km).labels;
+  Dense H = Dense::Constant(n, k, 0.2);
+  for (Index i = 0; i < n; ++i) H(i, labels[static_cast<size_t>(i)]) += 1.0;
+  // Σ_ij (HHᵀ)_ij = ‖Hᵀ1‖²: scale H to the graph's total weight.
+  const double mass = std::accumulate(A.values().begin(), A.values().end(), 0.0);
+  const double current = H.colwise().sum().squaredNorm();
+  if (mass > 0 && current > 0) H *= std::sqrt(mass / current);
+  return H;
+}
+
+GraphNmfResult fit_symnmf_kl(const Csr& A, const GraphNmfOptions& options, Dense H,
+                             const Progress& progress) {
+  detail::require_adjacency(A, "symnmf");
+  options.validate(A.rows());
+  if (!A.is_symmetric())
+    throw InvalidOption(
+        "symnmf needs a symmetric adjacency (an undirected graph); use asymnmf for directed graphs");
+  const Index n = A.rows(), k = options.rank;
+  if (H.rows() != n || H.cols() != k) throw InvalidOption("symnmf: the start must be n×k");
+  GraphNmfResult r;
+  IterationDriver loop("symnmf (kl)", {options.max_iterations, options.tolerance}, progress, r.objective);
+  // Z shares A's pattern; its values are rewritten each iteration (A_ij / (HHᵀ)_ij).
+  Csr Z = A;
+  const auto& rp = A.row_ptr();
+  const auto& ci = A.col_idx();
+  const auto& av = A.values();
+  double constant = 0.0;  // Σ A log A − A over the stored entries
+  for (double a : av)
+    if (a > 0) constant += a * std::log(a) - a;
+  Dense Ht, ZH;
+  for (int it = 1; it <= options.max_iterations; ++it) {
+    // E step on the stored entries (SDDMM): P_ij = ⟨h_i, h_j⟩, Z_ij = A_ij / P_ij.
+    Ht = H.transpose();  // k×n: each node's memberships contiguous
+    auto& zv = Z.mutable_values();
+#pragma omp parallel for schedule(dynamic, 256)
+    for (Index i = 0; i < n; ++i)
+      for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p) {
+        const double P = Ht.col(i).dot(Ht.col(ci[p]));
+        zv[p] = av[p] / std::max(P, options.epsilon);
+      }
+    // M step: R = H ⊙ (ZH), H_iz = R_iz / √(Σ_i R_iz).
+    csr_times_dense(Z, H, ZH);
+    H.array() *= ZH.array();
+    const Vector colsum = H.colwise().sum();
+    for (Index z = 0; z < k; ++z) H.col(z) /= colsum(z) > 0 ? std::sqrt(colsum(z)) : 1.0;
+    if (!H.allFinite())
+      throw NumericalError("NaN/Inf in H after iteration " + std::to_string(it) + " (symnmf kl)");
+    // Objective at the new H: Σ_stored [A log A − A − A log P] + ‖Hᵀ1‖².
+    Ht = H.transpose();
+    double cross = 0.0;
+#pragma omp parallel for schedule(dynamic, 256) reduction(+ : cross)
+    for (Index i = 0; i < n; ++i)
+      for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p)
+        cross += av[p] * std::log(std::max(Ht.col(i).dot(Ht.col(ci[p])), options.epsilon));
+    const double f = std::max(0.0, constant - cross + H.colwise().sum().squaredNorm());
+    if (!loop.record(it, f)) break;
+  }
+  r.status = loop.status();
+  r.iterations = loop.iterations();
+  r.seconds = loop.elapsed();
+  r.labels = argmax_rows(H);
+  r.H = std::move(H);
+  return r;
+}
+
 GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress) {
   detail::require_adjacency(A, "symnmf");
   options.validate(A.rows());
@@ -67,7 +142,10 @@ GraphNmfResult fit_symnmf(const Csr& A, const GraphNmfOptions& options, const Pr
   const double gamma = options.exponent > 0.0 ? options.exponent : 1.0 / 3.0;
   // E[(HHᵀ)_ij] = k (s/2)² = mean(A) for entries uniform in [0, s).
   Rng rng(options.seed);
-  Dense H = rng.uniform_matrix(n, k, 2.0 * std::sqrt(std::max(mean_entry(A), 1e-300) / k));
+  Dense H = options.start == GraphStart::spectral
+                ? spectral_start(A, static_cast<int>(k), options.seed, options.start_embedding)
+                : rng.uniform_matrix(n, k, 2.0 * std::sqrt(std::max(mean_entry(A), 1e-300) / k));
+  if (options.loss == SymLoss::kl) return fit_symnmf_kl(A, options, std::move(H), progress);
   GraphNmfResult r;
   IterationDriver loop("symnmf", {options.max_iterations, options.tolerance}, progress, r.objective);
   const double a2 = A.squared_norm();
@@ -188,6 +266,9 @@ GraphNmfOptions graph_nmf_options(const FitInput& input, const OptionValues& v) 
   o.tolerance = v.real("tol");
   o.exponent = v.has_value("exponent") ? v.real("exponent") : 0.0;
   o.seed = static_cast<std::uint64_t>(v.integer("seed"));
+  if (v.contains("loss")) o.loss = v.choice("loss") == "kl" ? SymLoss::kl : SymLoss::frobenius;
+  if (v.contains("init"))
+    o.start = v.choice("init") == "spectral" ? GraphStart::spectral : GraphStart::random;
   return o;
 }
 
@@ -219,16 +300,42 @@ std::vector<OptionSpec> shallow_graph_options(const std::string& exponent_rule) 
 ModelSpec symnmf_spec() {
   ModelSpec s;
   s.name = "symnmf";
-  s.title = "symmetric NMF, A ≈ H Hᵀ, cube-root multiplicative rule (undirected graphs)";
-  s.paper = "Kuang, Ding, Park, SDM 2012";
+  s.title = "symmetric NMF, A ≈ H Hᵀ, KL (Poisson) or least-squares loss, spectral start (undirected graphs)";
+  s.paper = "Kuang, Ding, Park, SDM 2012; KL loss: Ball, Karrer, Newman, Phys. Rev. E 84 (2011)";
   s.section = "docs/models.md §6";
   s.input = InputKind::graph;
   s.options = shallow_graph_options("1/3");
+  s.options.insert(
+      s.options.begin(),
+      {choice_option("loss", "kl", {"kl", "frobenius"},
+                     "kl: D_KL(A ‖ HHᵀ), EM on the stored entries; frobenius: ‖A − HHᵀ‖², cube-root rule"),
+       choice_option("init", "spectral", {"spectral", "random"},
+                     "spectral: k-means on 2k leading eigenvectors of D^-1/2 A D^-1/2, one-hot + 0.2; "
+                     "random: seeded uniform")});
+  for (auto& o : s.options) {
+    // The KL fit from a spectral start improves slowly for hundreds of iterations after
+    // the partition is found (MNIST-70k: NMI 0.832 at 329 iterations, 0.834 at 966), and
+    // the restarts differ only by the k-means of the start; the lowest KL wins.
+    if (o.name == "iter") o.default_value = std::int64_t{1000};
+    if (o.name == "tol") o.default_value = 1e-6;
+    if (o.name == "restarts") o.default_value = std::int64_t{5};
+  }
   s.fit = [](const FitInput& in, const OptionValues& v, const Progress& p) {
     if (in.directed)
       throw InvalidOption(
           "symnmf factorises undirected graphs; use --model asymnmf or dasnmf for --directed input");
-    return from_graph_nmf(fit_symnmf(*in.graph, graph_nmf_options(in, v), p));
+    GraphNmfOptions o = graph_nmf_options(in, v);
+    if (o.start == GraphStart::spectral && in.cache) {
+      // The embedding does not depend on the seed: restarts share it.
+      const int dims =
+          static_cast<int>(std::min<Index>(2 * static_cast<Index>(o.rank), in.graph->rows() - 1));
+      const std::string key = "symnmf spectral embedding " + std::to_string(dims);
+      auto it = in.cache->matrices.find(key);
+      if (it == in.cache->matrices.end())
+        it = in.cache->matrices.emplace(key, spectral_embedding(*in.graph, dims, true)).first;
+      o.start_embedding = &it->second;
+    }
+    return from_graph_nmf(fit_symnmf(*in.graph, o, p));
   };
   return s;
 }

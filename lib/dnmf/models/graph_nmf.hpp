@@ -13,9 +13,24 @@
 
 namespace dnmf {
 
+/// The loss of SymNMF (docs/models.md §6.1).
+enum class SymLoss {
+  frobenius,  ///< ‖A − HHᵀ‖², cube-root multiplicative rule
+  kl,         ///< D_KL(A ‖ HHᵀ) (Poisson; Ball–Karrer–Newman), EM rule on the stored entries
+};
+
+/// The start of the graph factorisations.
+enum class GraphStart {
+  random,    ///< seeded uniform entries scaled to the graph's mean
+  spectral,  ///< k-means on the unit rows of the 2k leading eigenvectors of D^{-1/2}AD^{-1/2}, one-hot + 0.2
+};
+
 struct GraphNmfOptions {
-  int rank = 0;              ///< k, 1 <= k <= n (required)
-  int max_iterations = 500;  ///< updates of H (and W)
+  int rank = 0;                            ///< k, 1 <= k <= n (required)
+  SymLoss loss = SymLoss::frobenius;       ///< symnmf only
+  GraphStart start = GraphStart::random;   ///< symnmf only
+  const Dense* start_embedding = nullptr;  ///< spectral start: the embedding, if already computed
+  int max_iterations = 500;                ///< updates of H (and W)
   /// Stop when an iteration decreases f by at most tolerance·(f₁ − f), f₁ the value after
   /// the first iteration (0 = never; docs/models.md §1.2 says why not relative to f).
   double tolerance = 1e-4;
@@ -34,6 +49,22 @@ struct GraphNmfResult {
   Status status = Status::not_run;
   double seconds = 0.0;
 };
+
+/// The spectral start (GraphStart::spectral) for a symmetric A and rank k: the 2k leading
+/// eigenvectors of N = D^{-1/2}AD^{-1/2} (Lanczos), rows scaled to unit length, k-means
+/// (k-means++, 10 inits, `seed`), then H₀ = one-hot(labels) + 0.2 scaled so that
+/// Σ_ij (H₀H₀ᵀ)_ij = Σ_ij A_ij. O(eigensolver + k-means + n·k).
+/// `embedding` (optional): the unit-row embedding of A with 2k columns, when the caller
+/// already has it (restarts share it); computed otherwise.
+Dense spectral_start(const Csr& A, int k, std::uint64_t seed, const Dense* embedding = nullptr);
+
+/// min_{H ≥ 0} D_KL(A ‖ HHᵀ) = Σ_{A_ij≠0} [A_ij log(A_ij/(HHᵀ)_ij) − A_ij] + ‖Hᵀ1‖² for
+/// symmetric A ≥ 0 from the given start, by the EM step of Ball, Karrer & Newman (2011):
+///   Z = A ⊘ (HHᵀ) on the stored entries,  R = H ⊙ (ZH),  H_iz ← R_iz / √(Σ_i R_iz),
+/// which never increases the objective. HHᵀ is evaluated only where A is stored (an SDDMM):
+/// O(nnz(A)·k + n·k) per iteration, nothing n×n.
+GraphNmfResult fit_symnmf_kl(const Csr& A, const GraphNmfOptions& options, Dense H,
+                             const Progress& progress = {});
 
 /// min_{H ≥ 0} ‖A − HHᵀ‖² for symmetric A (InvalidOption otherwise), by the cube-root
 /// rule H ← H ⊙ [AH ⊘ H(HᵀH)]^{1/3} (docs/models.md §6.1: the exponent-1 rule oscillates).

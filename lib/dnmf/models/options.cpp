@@ -440,8 +440,10 @@ OptionSpec option_normalize(const std::string& default_value) {
   s.name = "normalize";
   s.type = OptionType::choice;
   s.default_value = default_value;
-  s.choices = {"none", "max", "l2-samples", "minmax-features"};
-  s.help = "scaling of the data before fitting";
+  s.choices = {"auto", "none", "max", "l2-samples", "minmax-features"};
+  s.help =
+      "scaling of the data before fitting (auto: l2-samples when under 10 % of the entries are nonzero, "
+      "else minmax-features)";
   s.value_name = "HOW";
   return s;
 }

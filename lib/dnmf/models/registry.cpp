@@ -68,13 +68,10 @@ std::vector<int> resolve_layers(const ModelSpec& spec, const OptionValues& value
   return out;
 }
 
-double apply_normalization(const ModelSpec& spec, const OptionValues& values, DataMatrix& data) {
+DataScaling apply_normalization(const ModelSpec& spec, const OptionValues& values, DataMatrix& data) {
   (void)spec;
-  if (!values.contains("normalize")) return 1.0;
-  const Normalization how = parse_normalization(values.choice("normalize"));
-  const double divisor = std::max(std::abs(data.max_value()), std::abs(data.min_value()));
-  data.normalize(how);
-  return how == Normalization::max && divisor > 0 ? divisor : 1.0;
+  if (!values.contains("normalize")) return {};
+  return data.normalize(parse_normalization(values.choice("normalize")));
 }
 
 FitResult fit_model(const ModelSpec& spec, const FitInput& input, const OptionValues& values,
@@ -82,14 +79,17 @@ FitResult fit_model(const ModelSpec& spec, const FitInput& input, const OptionVa
   if (spec.input == InputKind::data && !input.data) throw InvalidOption(spec.name + " needs a data matrix");
   if (spec.input == InputKind::graph && !input.graph) throw InvalidOption(spec.name + " needs a graph");
   const auto start = std::chrono::steady_clock::now();
-  double divisor = input.divisor;
+  DataScaling scaling = input.scaling;
   if (spec.input == InputKind::data && !input.scaled)
-    divisor = apply_normalization(spec, values, *input.data);
+    scaling = apply_normalization(spec, values, *input.data);
   const int restarts = values.contains("restarts") ? static_cast<int>(values.integer("restarts")) : 1;
   const auto seed = static_cast<std::uint64_t>(values.contains("seed") ? values.integer("seed") : 0);
   FitResult best;
   std::vector<double> finals;
   bool have = false;
+  FitCache cache;
+  FitInput shared = input;
+  if (!shared.cache) shared.cache = &cache;
   for (int r = 0; r < restarts; ++r) {
     OptionValues v = values;
     if (v.contains("seed")) v.set("seed", static_cast<std::int64_t>(restart_seed(seed, r)));
@@ -100,7 +100,7 @@ FitResult fit_model(const ModelSpec& spec, const FitInput& input, const OptionVa
         copy.stage = "restart " + std::to_string(r + 1) + "/" + std::to_string(restarts) + " " + info.stage;
         return progress(copy);
       };
-    FitResult f = spec.fit(input, v, p);
+    FitResult f = spec.fit(shared, v, p);
     finals.push_back(f.final_objective());
     const bool stopped = f.status == Status::stopped_by_callback;
     // The lowest final objective wins; a NaN (no iteration ran) never beats a number.
@@ -116,9 +116,10 @@ FitResult fit_model(const ModelSpec& spec, const FitInput& input, const OptionVa
   best.restart_objectives = std::move(finals);
   if (best.encoder) {
     best.encoder->model = spec.name;
-    best.encoder->normalization = parse_normalization(values.choice("normalize"));
-    best.encoder->divisor = divisor;
+    best.encoder->scaling = scaling;
   }
+  if (spec.input == InputKind::data && values.contains("normalize"))
+    best.extras["normalize"] = std::string(to_string(scaling.how));
   best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return best;
 }

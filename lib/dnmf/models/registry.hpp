@@ -25,6 +25,13 @@ namespace dnmf {
 /// What a model factorises: a data matrix (n samples × d features) or a graph (n × n).
 enum class InputKind { data, graph };
 
+/// What the restarts of one fit_model call may share (e.g. the spectral embedding of a
+/// graph, which does not depend on the seed). fit_model creates it; models look up and
+/// store entries under names of their own.
+struct FitCache {
+  std::map<std::string, Dense> matrices;
+};
+
 /// The input of one fit. Data models read `data` (and build their own sample graph when
 /// they need one); graph models read `graph`.
 struct FitInput {
@@ -32,10 +39,11 @@ struct FitInput {
   const Csr* graph = nullptr;  ///< graph models: the adjacency (A_ij ≠ 0: edge i → j)
   bool directed = false;       ///< graph models: the graph's edges have a direction
   int n_clusters = 0;          ///< k of the clustering (the models' rank rules use it)
-  /// The caller already scaled *data per the `normalize` option (apply_normalization),
-  /// dividing by `divisor` for `max`; fit_model then leaves it as it is.
+  /// The caller already scaled *data per the `normalize` option (apply_normalization)
+  /// with these parameters; fit_model then leaves it as it is.
   bool scaled = false;
-  double divisor = 1.0;
+  DataScaling scaling;
+  FitCache* cache = nullptr;  ///< set by fit_model for the duration of its restarts
 };
 
 /// A model-specific result value (JSON, the Python `extras_`).
@@ -96,9 +104,9 @@ std::string model_names(InputKind kind);
 /// The layers to use: the `layers` option when set, else the model's rule (n, d, k).
 std::vector<int> resolve_layers(const ModelSpec& spec, const OptionValues& values, Index n, Index d, int k);
 
-/// Scales *input.data per the `normalize` option (data models); returns the divisor
-/// `max` scaling used (1 otherwise), which saved encoders keep.
-double apply_normalization(const ModelSpec& spec, const OptionValues& values, DataMatrix& data);
+/// Scales the data per the `normalize` option (data models; `auto` resolved from the data,
+/// docs/models.md §10.1); returns the parameters, which saved encoders keep.
+DataScaling apply_normalization(const ModelSpec& spec, const OptionValues& values, DataMatrix& data);
 
 /// Fits a model: scales the data (data models), then runs `restarts` fits from seeds
 /// derived from `seed` (models/driver.hpp restart_seed; restart 0 uses `seed`), keeping
