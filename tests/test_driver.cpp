@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE driver
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <vector>
@@ -171,4 +172,40 @@ BOOST_AUTO_TEST_CASE(restarts_keep_the_lowest_objective) {
   const double lowest = *std::min_element(singles.begin(), singles.end());
   BOOST_TEST(best.final_objective() == lowest);
   BOOST_TEST(best.restart_objectives[static_cast<size_t>(best.best_restart)] == lowest);
+}
+
+BOOST_AUTO_TEST_CASE(job_share_never_goes_back_and_ends_at_one) {
+  // The whole-job ETA (IterationInfo::job_done) for every model with a fixed budget
+  // (tol 0) and two restarts: it stays in (0, 1], never decreases across stages and
+  // restarts, and the last report of the job is 1.
+  const Dense x = test::test_data(30, 6, 1.0, 4);
+  const dnmf::Csr graph = test::sbm(30, 3, 0.6, 0.05, false, 3);
+  const dnmf::Csr directed = test::sbm(30, 3, 0.6, 0.05, true, 3);
+  for (const auto& spec : dnmf::model_registry()) {
+    BOOST_TEST_CONTEXT("model " << spec.name) {
+      dnmf::OptionValues v = spec.defaults();
+      if (v.contains("iter")) v.set("iter", std::int64_t{6});
+      if (v.contains("pretrain-iter")) v.set("pretrain-iter", std::int64_t{4});
+      if (v.contains("tol")) v.set("tol", 0.0);
+      if (v.contains("pretrain-tol")) v.set("pretrain-tol", 0.0);
+      v.set("restarts", std::int64_t{2});
+      dnmf::DataMatrix X{Dense(x)};
+      dnmf::FitInput in;
+      in.n_clusters = 3;
+      if (spec.input == dnmf::InputKind::data)
+        in.data = &X;
+      else
+        in.graph = spec.name == "dasnmf" || spec.name == "asymnmf" ? &directed : &graph;
+      in.directed = in.graph == &directed;
+      std::vector<double> done;
+      dnmf::fit_model(spec, in, v, [&](const dnmf::IterationInfo& info) {
+        done.push_back(info.job_done);
+        return true;
+      });
+      BOOST_REQUIRE(!done.empty());
+      BOOST_TEST(std::is_sorted(done.begin(), done.end()));
+      BOOST_TEST(done.front() > 0.0);
+      BOOST_TEST(done.back() == 1.0, boost::test_tools::tolerance(1e-12));
+    }
+  }
 }

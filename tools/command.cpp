@@ -70,7 +70,11 @@ void Command::add_common_options(bool progress) {
   add("max-memory", "", "SIZE",
       "refuse inputs whose declared sizes need more memory than SIZE (e.g. 4G, 512M)",
       "3/4 of the physical memory", "general options");
-  if (progress) add("quiet", "q", "", "no progress on stderr", "", "general options");
+  if (progress)
+    add("quiet", "q", "",
+        "no progress lines on stderr (stage, iteration, objective, time and ETA of the stage and of the "
+        "whole job)",
+        "", "general options");
   add("json", "", "", "print one JSON object on stdout instead of text", "", "general options");
 }
 

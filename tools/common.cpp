@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -41,14 +42,21 @@ Progress ProgressPrinter::callback() {
     }
     const bool new_stage = info.stage != last_stage_;
     const bool last = info.iteration >= info.max_iterations;
-    if (new_stage || last || info.elapsed_seconds - last_print_ >= 1.0) {
-      last_print_ = info.elapsed_seconds;
+    const double job = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (new_stage || last || job - last_print_ >= 1.0) {
+      last_print_ = job;
       last_stage_ = info.stage;
       const double per_iteration = info.elapsed_seconds / std::max(info.iteration, 1);
       const double eta = per_iteration * std::max(info.max_iterations - info.iteration, 0);
-      std::fprintf(stderr, "[%s] iter %d/%d  objective %.6e  elapsed %.2fs  ETA <= %.1fs\n",
+      // Whole job: the time so far (input, graph, earlier stages) scaled by the share of
+      // the job's iteration budget still ahead (IterationInfo::job_done).
+      const double done = std::clamp(info.job_done, 0.0, 1.0);
+      char job_eta[48] = "?";
+      if (done > 0.0) std::snprintf(job_eta, sizeof job_eta, "%.0fs", job * (1.0 - done) / done);
+      std::fprintf(stderr,
+                   "[%s] iter %d/%d  objective %.6e  stage %.1fs, ETA <= %.1fs  job %.1fs, ETA ~ %s\n",
                    info.stage.c_str(), info.iteration, info.max_iterations, info.objective,
-                   info.elapsed_seconds, eta);
+                   info.elapsed_seconds, eta, job, job_eta);
     }
     return true;
   };

@@ -3,6 +3,7 @@
 // memory budget, and the stage an out-of-memory error names.
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -40,6 +41,7 @@ class ProgressPrinter {
   std::string deferred_;
   double last_print_ = -1.0;
   std::string last_stage_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();  ///< the job's start
 };
 
 /// The outputs of one command (io::OutputSet): declared and checked right after the

@@ -12,6 +12,10 @@ struct IterationInfo {
   int max_iterations = 0;      ///< iteration budget of the stage
   double objective = 0.0;      ///< objective after this iteration
   double elapsed_seconds = 0;  ///< since the fit started
+  /// Share of the whole job's iteration budget done after this iteration (0–1, all
+  /// stages and restarts): the progress line's whole-job ETA. Stages that stop early
+  /// by their tolerance make the ETA an upper bound.
+  double job_done = 0.0;
 };
 
 /// Return false to stop the fit early (the result's status says so).

@@ -1,5 +1,6 @@
 #include "dnmf/models/dasnmf.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -333,6 +334,11 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
   const auto start = Clock::now();
   const DasnmfProblem problem = DasnmfProblem::build(A, options);
   const double setup = seconds_since(start);
+  // Shares of the job for the whole-job ETA, by iteration budgets (each AsNMF runs two starts).
+  const double P = options.pretrain_iterations, F = options.max_iterations;
+  const double starts =
+      options.start == DasnmfStart::shallow ? 2.0 : 2.0 * static_cast<double>(options.layers.size());
+  const double total = std::max(starts * P + F, 1.0);
 
   std::vector<Dense> H;
   Dense W;
@@ -348,10 +354,11 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
     g.exponent = options.exponent;
     g.epsilon = options.epsilon;
     g.seed = options.seed;
-    GraphNmfResult shallow =
-        options.pretrain_iterations > 0
-            ? fit_asymnmf(problem.AS, g, renamed_progress(progress, "start: shallow asymnmf"))
-            : GraphNmfResult{};
+    GraphNmfResult shallow = options.pretrain_iterations > 0
+                                 ? fit_asymnmf(problem.AS, g,
+                                               renamed_progress(job_share(progress, 0.0, 2.0 * P / total),
+                                                                "start: shallow asymnmf"))
+                                 : GraphNmfResult{};
     if (shallow.status == Status::stopped_by_callback) {
       DasnmfResult r;
       r.status = Status::stopped_by_callback;
@@ -383,12 +390,15 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
     for (size_t i = 0; i < options.layers.size(); ++i) {
       g.rank = options.layers[i];
       g.seed = options.seed + i;
-      const Progress named = renamed_progress(progress, "pretrain layer " + std::to_string(i + 1));
+      const std::string stage = "pretrain layer " + std::to_string(i + 1);
       const Csr input = i == 0 ? Csr() : Csr::from_dense(W);
       const Csr& layer_input = i == 0 ? problem.AS : input;
       double best = std::numeric_limits<double>::infinity();
       GraphNmfResult kept;
       for (int which : {0, 1}) {
+        const Progress share = job_share(
+            progress, static_cast<double>(2 * i + static_cast<size_t>(which)) * P / total, P / total);
+        const Progress named = renamed_progress(share, stage);
         AsnmfStart s = asymnmf_start(layer_input, g, which);
         g.max_iterations = budget;
         GraphNmfResult layer = fit_asymnmf(layer_input, g, std::move(s.H), std::move(s.W), named);
@@ -414,7 +424,8 @@ DasnmfResult fit_dasnmf(const Csr& A, const DasnmfOptions& options, const Progre
   std::vector<Dense> H0;
   Dense W0;
   if (std::isfinite(start_objective)) H0 = H, W0 = W;
-  DasnmfResult r = fit_dasnmf(problem, options, std::move(H), std::move(W), progress);
+  DasnmfResult r = fit_dasnmf(problem, options, std::move(H), std::move(W),
+                              job_share(progress, starts * P / total, F / total));
   // Guard (the rules are monotone, so this never fires in exact arithmetic): the deep
   // model never ends above the start it was lifted from.
   if (std::isfinite(start_objective) && !r.objective.empty() && r.objective.back() > start_objective) {

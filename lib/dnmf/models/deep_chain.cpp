@@ -405,19 +405,24 @@ ChainFit fit_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>
   std::vector<std::vector<double>> pre_traces;
   Dense V;
   const size_t l = options.layers.size();
+  // Shares of the job for the whole-job ETA, by iteration budgets.
+  const double budget = static_cast<double>(l) * options.pretrain_iterations + options.max_iterations;
+  const double layer_share = budget > 0 ? options.pretrain_iterations / budget : 0.0;
   for (size_t i = 0; i < l; ++i) {
     const std::string stage = "pretrain layer " + std::to_string(i + 1) + "/" + std::to_string(l);
-    ShallowFit shallow = (i == 0)
-                             ? fit_shallow_anmf(X, options.layers[i], options, layer_seed(options.seed, i),
-                                                stage, progress, sample_order)
-                             : fit_shallow_anmf(DataMatrix(std::move(V)), options.layers[i], options,
-                                                layer_seed(options.seed, i), stage, progress, sample_order);
+    const Progress share = job_share(progress, static_cast<double>(i) * layer_share, layer_share);
+    ShallowFit shallow = (i == 0) ? fit_shallow_anmf(X, options.layers[i], options,
+                                                     layer_seed(options.seed, i), stage, share, sample_order)
+                                  : fit_shallow_anmf(DataMatrix(std::move(V)), options.layers[i], options,
+                                                     layer_seed(options.seed, i), stage, share, sample_order);
     W.push_back(std::move(shallow.U));
     V = std::move(shallow.V);
     pre_iterations.push_back(shallow.iterations);
     pre_traces.push_back(std::move(shallow.objective));
   }
-  ChainFit fit = fine_tune_deep_chain(X, terms, options, std::move(W), std::move(V), progress);
+  const double tuned = static_cast<double>(l) * layer_share;
+  ChainFit fit = fine_tune_deep_chain(X, terms, options, std::move(W), std::move(V),
+                                      job_share(progress, tuned, 1.0 - tuned));
   fit.pretrain_iterations = std::move(pre_iterations);
   fit.pretrain_objective = std::move(pre_traces);
   fit.seconds = std::chrono::duration<double>(Clock::now() - start).count();

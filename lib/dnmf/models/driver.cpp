@@ -1,5 +1,6 @@
 #include "dnmf/models/driver.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -21,7 +22,8 @@ bool IterationDriver::record(int iteration, double f) {
                          ")");
   trace_.push_back(f);
   iterations_ = iteration;
-  if (progress_ && !progress_({stage_, iteration, rule_.max_iterations, f, elapsed()})) {
+  const double done = static_cast<double>(iteration) / std::max(rule_.max_iterations, 1);
+  if (progress_ && !progress_({stage_, iteration, rule_.max_iterations, f, elapsed(), done})) {
     status_ = Status::stopped_by_callback;
     return false;
   }
@@ -52,6 +54,15 @@ std::uint64_t restart_seed(std::uint64_t seed, int restart) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return (z ^ (z >> 31)) & ((std::uint64_t{1} << 53) - 1);
+}
+
+Progress job_share(const Progress& progress, double begin, double weight) {
+  if (!progress) return {};
+  return [&progress, begin, weight](const IterationInfo& info) {
+    IterationInfo copy = info;
+    copy.job_done = begin + weight * std::clamp(info.job_done, 0.0, 1.0);
+    return progress(copy);
+  };
 }
 
 Progress renamed_progress(const Progress& progress, std::string stage) {

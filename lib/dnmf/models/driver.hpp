@@ -64,6 +64,12 @@ class IterationDriver {
 /// the plain fit), later restarts a well-mixed function of (seed, r).
 std::uint64_t restart_seed(std::uint64_t seed, int restart);
 
+/// Wraps a progress callback for one stage of a job that takes the share [begin,
+/// begin + weight) of the job's budget: the stage's own fraction done is mapped into it
+/// (IterationInfo::job_done). The returned callback refers to `progress`, which must
+/// outlive it.
+Progress job_share(const Progress& progress, double begin, double weight);
+
 /// Wraps a progress callback so that the fits it is handed to report under `stage`.
 Progress renamed_progress(const Progress& progress, std::string stage);
 

@@ -186,6 +186,10 @@ DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, const Progress&
   const auto start = Clock::now();
   // Pre-training [derived, docs/models.md §7.3]: W₁ = H₁ᵀ = SymNMF(X, r₁); (W_l, H_l) = NMF(W_{l−1}, r_l).
   std::vector<Dense> W, H;
+  // Shares of the job for the whole-job ETA, by iteration budgets.
+  const double budget =
+      static_cast<double>(options.layers.size()) * options.pretrain_iterations + options.max_iterations;
+  const double layer_share = budget > 0 ? options.pretrain_iterations / budget : 0.0;
   {
     GraphNmfOptions g;
     g.rank = options.layers[0];
@@ -193,7 +197,8 @@ DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, const Progress&
     g.tolerance = options.tolerance;
     g.epsilon = options.epsilon;
     g.seed = options.seed;
-    GraphNmfResult first = fit_symnmf(X, g, renamed_progress(progress, "pretrain layer 1"));
+    GraphNmfResult first =
+        fit_symnmf(X, g, renamed_progress(job_share(progress, 0.0, layer_share), "pretrain layer 1"));
     if (first.status == Status::stopped_by_callback) {
       DsnmfResult r;
       r.status = Status::stopped_by_callback;
@@ -211,8 +216,10 @@ DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, const Progress&
     o.epsilon = options.epsilon;
     o.seed = options.seed + l;
     // W_{l−1} (n×r_{l−1}, rows = nodes) ≈ W_l H_l: fit_nmf's H (n×r_l) is W_l, its Wᵀ is H_l.
-    NmfResult f = fit_nmf(DataMatrix(Dense(W[l - 1])), o,
-                          renamed_progress(progress, "pretrain layer " + std::to_string(l + 1)));
+    NmfResult f =
+        fit_nmf(DataMatrix(Dense(W[l - 1])), o,
+                renamed_progress(job_share(progress, static_cast<double>(l) * layer_share, layer_share),
+                                 "pretrain layer " + std::to_string(l + 1)));
     if (f.status == Status::stopped_by_callback) {
       DsnmfResult r;
       r.status = Status::stopped_by_callback;
@@ -222,7 +229,8 @@ DsnmfResult fit_dsnmf(const Csr& X, const DsnmfOptions& options, const Progress&
     H.push_back(f.W.transpose());
   }
   const double pretrain = seconds_since(start);
-  DsnmfResult r = fit_dsnmf(X, options, std::move(W), std::move(H), progress);
+  const double tuned = static_cast<double>(options.layers.size()) * layer_share;
+  DsnmfResult r = fit_dsnmf(X, options, std::move(W), std::move(H), job_share(progress, tuned, 1.0 - tuned));
   r.pretrain_seconds = pretrain;
   r.seconds = seconds_since(start);
   return r;

@@ -198,9 +198,10 @@ AsnmfStart asymnmf_start(const Csr& A, const GraphNmfOptions& options, int which
 GraphNmfResult fit_asymnmf(const Csr& A, const GraphNmfOptions& options, const Progress& progress) {
   // Both starts are run; the factorisation with the lower objective is kept.
   AsnmfStart s0 = asymnmf_start(A, options, 0);
-  GraphNmfResult a = fit_asymnmf(A, options, std::move(s0.H), std::move(s0.W), progress);
+  GraphNmfResult a = fit_asymnmf(A, options, std::move(s0.H), std::move(s0.W), job_share(progress, 0.0, 0.5));
+  if (a.status == Status::stopped_by_callback) return a;
   AsnmfStart s1 = asymnmf_start(A, options, 1);
-  GraphNmfResult b = fit_asymnmf(A, options, std::move(s1.H), std::move(s1.W), progress);
+  GraphNmfResult b = fit_asymnmf(A, options, std::move(s1.H), std::move(s1.W), job_share(progress, 0.5, 0.5));
   const double fa = a.objective.empty() ? 0.0 : a.objective.back();
   const double fb = b.objective.empty() ? 0.0 : b.objective.back();
   return fb < fa ? b : a;

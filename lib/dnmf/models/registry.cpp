@@ -1,5 +1,6 @@
 #include "dnmf/models/registry.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -98,6 +99,7 @@ FitResult fit_model(const ModelSpec& spec, const FitInput& input, const OptionVa
       p = [&progress, r, restarts](const IterationInfo& info) {
         IterationInfo copy = info;
         copy.stage = "restart " + std::to_string(r + 1) + "/" + std::to_string(restarts) + " " + info.stage;
+        copy.job_done = (r + std::clamp(info.job_done, 0.0, 1.0)) / restarts;
         return progress(copy);
       };
     FitResult f = spec.fit(shared, v, p);
