@@ -45,9 +45,13 @@ def run_bench(args, graphs_dir):
         cmd += ["--max-n", str(args.max_n)]
     if args.threads:
         cmd += ["--threads", str(args.threads)]
+    if args.models:
+        cmd += ["--models", args.models]
+    if args.full:
+        cmd += ["--full"]
     print("running:", " ".join(cmd), file=sys.stderr, flush=True)
     rows = []
-    with open(args.results, "w") as out, subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as p:
+    with open(args.results + ".partial", "w") as out, subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as p:
         header = None
         for line in p.stdout:
             out.write(line)
@@ -137,8 +141,7 @@ def leiden_rows(args, manifest, graphs_dir, wanted):
             method = "leiden"
         g = igraph.Graph(n=n, edges=edges, directed=directed)
         g.es["weight"] = weights
-        seeds = 5 if n < 5000 else (3 if n < 20000 else 1)
-        seeds = min(seeds, args.seeds)
+        seeds = args.seeds if (args.full or n < 5000) else 1
         for s in range(seeds):
             start = time.time()
             part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition, weights="weight", seed=s)
@@ -317,6 +320,10 @@ def main():
     p.add_argument("--max-n", type=int, default=0)
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--models", default="", help="only these models and baselines (kmeans, spectral)")
+    p.add_argument("--full", action="store_true", help="every model with --seeds seeds on every data set")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the data sets --results already holds completely and run the others")
     p.add_argument("--results", default=os.path.join(ROOT, "bench", "quality.tsv"))
     p.add_argument("--reuse", action="store_true", help="rebuild the report from --results")
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "quality.md"))
@@ -327,15 +334,34 @@ def main():
         if args.reuse:
             rows = read_tsv(args.results)
         else:
-            rows = run_bench(args, graphs)
-            wanted = sorted({r["dataset"] for r in rows})
+            kept, done = [], []
+            previous = args.results if os.path.exists(args.results) else args.results + ".partial"
+            if args.resume and os.path.exists(previous):
+                # A data set is complete when a later one started in the file, or Leiden ran on it.
+                kept = read_tsv(previous)
+                order = list(dict.fromkeys(r["dataset"] for r in kept))
+                done = sorted(set(order[:-1]) | {r["dataset"] for r in kept if r["method"].startswith("leiden")})
+                kept = [r for r in kept if r["dataset"] in done]
+                print(f"resuming: keeping {len(kept)} rows of {', '.join(done) or 'no data set'}", file=sys.stderr)
+            todo = argparse.Namespace(**vars(args))
+            todo.skip = ",".join([s for s in args.skip.split(",") if s] + done)
+            rows = run_bench(todo, graphs)
+            # Leiden for the kept data sets that lack it: their kNN graphs only (no model).
+            need = sorted(d for d in done if not any(r["dataset"] == d and r["method"].startswith("leiden")
+                                                     for r in kept))
+            if need:
+                subprocess.run([args.bench, "--datasets", args.datasets, "--graphs-out", graphs, "--only",
+                                ",".join(need), "--models", "none", "--seeds", "1"], check=True,
+                               stdout=subprocess.DEVNULL)
+            wanted = sorted({r["dataset"] for r in rows} | set(need))
             extra = leiden_rows(args, manifest, graphs, wanted)
-            if extra:
-                with open(args.results, "a") as f:
-                    for r in extra:
-                        f.write("\t".join(r[c] for c in ("dataset", "kind", "n", "k", "method", "seed", "nmi", "acc",
-                                                         "ari", "seconds", "objective", "iterations", "note")) + "\n")
-                rows += extra
+            rows = kept + rows + extra
+            with open(args.results, "w") as f:
+                columns = ("dataset", "kind", "n", "k", "method", "seed", "nmi", "acc", "ari", "seconds", "objective",
+                           "iterations", "note")
+                f.write("\t".join(columns) + "\n")
+                for r in rows:
+                    f.write("\t".join(r.get(c, "") for c in columns) + "\n")
     write_report(rows, args, manifest, time.time() - start)
 
 
