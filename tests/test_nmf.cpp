@@ -235,3 +235,124 @@ BOOST_AUTO_TEST_CASE(nndsvd_starts_are_nonnegative_and_follow_the_svd) {
     BOOST_TEST(fit.objective[t] <= fit.objective[t - 1] * (1 + 1e-12));
   BOOST_CHECK_THROW(dnmf::nmf_start(X, 16, dnmf::NmfInit::nndsvd, 1), dnmf::InvalidOption);
 }
+
+namespace {
+
+/// D_β(X ‖ V) entry by entry, straight from the definition (docs/models.md §2.1).
+double reference_divergence(const Dense& x, const Dense& v, double beta) {
+  double f = 0.0;
+  for (dnmf::Index i = 0; i < x.rows(); ++i)
+    for (dnmf::Index j = 0; j < x.cols(); ++j) {
+      const double a = x(i, j), b = v(i, j);
+      if (beta == 1.0)
+        f += (a > 0 ? a * std::log(a / b) : 0.0) - a + b;
+      else if (beta == 0.0)
+        f += a / b - std::log(a / b) - 1.0;
+      else
+        f += (std::pow(a, beta) + (beta - 1) * std::pow(b, beta) - beta * a * std::pow(b, beta - 1)) /
+             (beta * (beta - 1));
+    }
+  return f;
+}
+
+/// Sparse nonnegative data with about `density` of the entries nonzero.
+Dense sparse_data(dnmf::Index n, dnmf::Index d, double density, std::uint64_t seed) {
+  dnmf::Rng rng(seed);
+  Dense x = Dense::Zero(n, d);
+  for (dnmf::Index i = 0; i < n; ++i)
+    for (dnmf::Index j = 0; j < d; ++j)
+      if (rng.uniform() < density) x(i, j) = 5.0 * rng.uniform();
+  return x;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(beta_divergences_equal_their_definition_sparse_and_dense) {
+  // The sparse KL objective (stored entries + (1ᵀH)(Wᵀ1)) and the dense β values equal
+  // the entrywise definition; β ≤ 0 refuses zero entries.
+  dnmf::Rng rng(8);
+  const Dense x = sparse_data(20, 15, 0.3, 4);
+  const Dense w = rng.uniform_matrix(15, 3), h = rng.uniform_matrix(20, 3);
+  const Dense v = h * w.transpose();
+  for (double beta : {1.0, 1.5, 2.0, 3.0}) {
+    BOOST_TEST_CONTEXT("beta " << beta) {
+      const double expected = reference_divergence(x, v, beta);
+      BOOST_TEST(dnmf::beta_divergence(DataMatrix(x), w, h, beta) == expected,
+                 boost::test_tools::tolerance(1e-11));
+      BOOST_TEST(dnmf::beta_divergence(DataMatrix(Csr::from_dense(x)), w, h, beta) == expected,
+                 boost::test_tools::tolerance(1e-11));
+    }
+  }
+  const Dense positive = x.array() + 0.5;
+  BOOST_TEST(dnmf::beta_divergence(DataMatrix(positive), w, h, 0.0) == reference_divergence(positive, v, 0.0),
+             boost::test_tools::tolerance(1e-11));
+  BOOST_CHECK_THROW(dnmf::beta_divergence(DataMatrix(x), w, h, 0.0), dnmf::InputError);
+}
+
+BOOST_AUTO_TEST_CASE(beta_rules_never_increase_the_divergence) {
+  // Multiplicative rules with γ(β) are majorisation–minimisation steps for every β
+  // (docs/models.md §2.1): KL (sparse and dense, which must agree), IS, β = 1.5 and 3.
+  struct Case {
+    dnmf::NmfLoss loss;
+    double beta;
+  };
+  for (const Case c :
+       {Case{dnmf::NmfLoss::kl, 1.0}, Case{dnmf::NmfLoss::is, 0.0}, Case{dnmf::NmfLoss::beta, 1.5},
+        Case{dnmf::NmfLoss::beta, 3.0}, Case{dnmf::NmfLoss::beta, -0.5}})
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      Dense x = sparse_data(30, 18, 0.4, seed);
+      if (c.beta <= 0.0) x.array() += 0.1;  // IS and β < 0 need positive data
+      dnmf::NmfOptions o;
+      o.rank = 3;
+      o.max_iterations = 150;
+      o.seed = seed;
+      o.loss = c.loss;
+      o.beta = c.beta;
+      const auto r = dnmf::fit_nmf(DataMatrix(x), o);
+      BOOST_TEST_CONTEXT(dnmf::to_string(c.loss) << " beta " << c.beta << " seed " << seed) {
+        for (size_t t = 1; t < r.objective.size(); ++t)
+          BOOST_TEST(r.objective[t] <= r.objective[t - 1] * (1 + 1e-12) + 1e-300);
+        BOOST_TEST(r.objective.back() < 0.9 * r.objective.front());
+        BOOST_TEST(r.objective.back() == reference_divergence(x, r.H * r.W.transpose(), c.beta),
+                   boost::test_tools::tolerance(1e-9));
+        const auto again = dnmf::fit_nmf(DataMatrix(x), o);
+        BOOST_TEST((again.H.array() == r.H.array()).all());  // same seed, same bits
+        if (c.loss == dnmf::NmfLoss::kl) {                   // the sparse path follows the dense rules
+          const auto s = dnmf::fit_nmf(DataMatrix(Csr::from_dense(x)), o);
+          BOOST_TEST((s.H - r.H).norm() <= 1e-8 * r.H.norm());
+          BOOST_TEST((s.W - r.W).norm() <= 1e-8 * r.W.norm());
+        }
+      }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(kl_rules_equal_a_finite_difference_gradient_split) {
+  // The KL rule is H ← H ⊙ N ⊘ D with ∇_H D_KL = D − N, N = (X ⊘ V)W and D = 1_{n×d}W
+  // (every row the column sums of W): the two parts must make the gradient, checked
+  // against a central finite difference of the sparse divergence.
+  const Dense x = sparse_data(8, 6, 0.5, 2);
+  dnmf::Rng rng(5);
+  const Dense w = rng.uniform_matrix(6, 2, 1.0) + Dense::Constant(6, 2, 0.1);
+  Dense h = rng.uniform_matrix(8, 2, 1.0) + Dense::Constant(8, 2, 0.1);
+  const DataMatrix X{Csr::from_dense(x)};
+  const Dense v = h * w.transpose();
+  const Dense N = (x.array() / v.array()).matrix() * w;
+  const Dense D = Dense::Ones(8, 6) * w;
+  const Dense grad = D - N;
+  const double step = 1e-6;
+  for (dnmf::Index i = 0; i < 8; ++i)
+    for (dnmf::Index c = 0; c < 2; ++c) {
+      Dense hp = h, hm = h;
+      hp(i, c) += step;
+      hm(i, c) -= step;
+      const double fd =
+          (dnmf::beta_divergence(X, w, hp, 1.0) - dnmf::beta_divergence(X, w, hm, 1.0)) / (2 * step);
+      BOOST_TEST(fd == grad(i, c), boost::test_tools::tolerance(1e-5));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(loss_names_parse_and_refuse) {
+  BOOST_TEST((dnmf::parse_nmf_loss("kl") == dnmf::NmfLoss::kl));
+  BOOST_TEST((dnmf::parse_nmf_loss("is") == dnmf::NmfLoss::is));
+  BOOST_CHECK_THROW(dnmf::parse_nmf_loss("l1"), dnmf::InvalidOption);
+}

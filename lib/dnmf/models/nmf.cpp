@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "dnmf/core/error.hpp"
+#include "dnmf/core/memory.hpp"
 #include "dnmf/core/rng.hpp"
+#include "dnmf/linalg/products.hpp"
 #include "dnmf/models/driver.hpp"
 #include "dnmf/models/init.hpp"
 #include "dnmf/models/mu.hpp"
@@ -25,6 +28,11 @@ void NmfOptions::validate(Index n, Index d) const {
   if (!(epsilon > 0.0)) throw InvalidOption("epsilon must be > 0");
   if (!(floor >= 0.0)) throw InvalidOption("floor must be >= 0");
 }
+
+namespace {
+NmfResult fit_nmf_beta(const DataMatrix& X, const NmfOptions& options, Dense W, Dense H,
+                       const Progress& progress);
+}  // namespace
 
 double nmf_objective(const DataMatrix& X, const Dense& W, const Dense& H) {
   Dense XtH;
@@ -58,6 +66,8 @@ NmfResult fit_nmf(const DataMatrix& X, const NmfOptions& options, Dense W, Dense
                         std::to_string(k));
   if ((W.array() < 0).any() || (H.array() < 0).any() || !W.allFinite() || !H.allFinite())
     throw InvalidOption("initial factors must be finite and nonnegative");
+  if (options.loss != NmfLoss::frobenius)
+    return fit_nmf_beta(X, options, std::move(W), std::move(H), progress);
 
   const auto start = std::chrono::steady_clock::now();
   const double x_norm2 = X.squared_norm();
@@ -95,6 +105,208 @@ NmfResult fit_nmf(const DataMatrix& X, const NmfOptions& options, Dense W, Dense
   return result;
 }
 
+// ---------------------------------------------------------------- β-divergences (§2.1)
+
+NmfLoss parse_nmf_loss(const std::string& name) {
+  if (name == "frobenius") return NmfLoss::frobenius;
+  if (name == "kl") return NmfLoss::kl;
+  if (name == "is") return NmfLoss::is;
+  if (name == "beta") return NmfLoss::beta;
+  throw InvalidOption("loss '" + name + "' is not one of frobenius, kl, is, beta");
+}
+
+const char* to_string(NmfLoss loss) {
+  switch (loss) {
+    case NmfLoss::frobenius:
+      return "frobenius";
+    case NmfLoss::kl:
+      return "kl";
+    case NmfLoss::is:
+      return "is";
+    case NmfLoss::beta:
+      return "beta";
+  }
+  return "?";
+}
+
+double NmfOptions::effective_beta() const {
+  switch (loss) {
+    case NmfLoss::frobenius:
+      return 2.0;
+    case NmfLoss::kl:
+      return 1.0;
+    case NmfLoss::is:
+      return 0.0;
+    case NmfLoss::beta:
+      return beta;
+  }
+  return 2.0;
+}
+
+namespace {
+
+/// γ(β) of the multiplicative rules (Févotte & Idier 2011): 1/(2−β) below 1, 1 on [1, 2],
+/// 1/(β−1) above 2; with it every rule decreases D_β (docs/models.md §2.1).
+double beta_exponent(double beta) {
+  if (beta < 1.0) return 1.0 / (2.0 - beta);
+  if (beta > 2.0) return 1.0 / (beta - 1.0);
+  return 1.0;
+}
+
+/// d_β(x | v) of one entry, v > 0.
+double entry_divergence(double x, double v, double beta) {
+  if (beta == 1.0) return (x > 0.0 ? x * std::log(x / v) - x : 0.0) + v;
+  if (beta == 0.0) return x / v - std::log(x / v) - 1.0;
+  return (std::pow(x, beta) + (beta - 1.0) * std::pow(v, beta) - beta * x * std::pow(v, beta - 1.0)) /
+         (beta * (beta - 1.0));
+}
+
+/// Over the stored entries of X only (v_ij = ⟨h_i, w_j⟩ from the columns of Ht (k×n)
+/// and Wt (k×d), floored at ε): Σ [x log(x/v) − x], and, when z is given, z_p = x_p / v_p.
+/// O(nnz·k).
+double kl_on_pattern(const Csr& X, const Dense& Ht, const Dense& Wt, double epsilon, std::vector<double>* z) {
+  const auto& rp = X.row_ptr();
+  const auto& ci = X.col_idx();
+  const auto& xv = X.values();
+  double sum = 0.0;
+#pragma omp parallel for schedule(dynamic, 256) reduction(+ : sum)
+  for (Index i = 0; i < X.rows(); ++i)
+    for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p) {
+      const double v = std::max(Ht.col(i).dot(Wt.col(ci[p])), epsilon);
+      const double x = xv[static_cast<size_t>(p)];
+      if (z) (*z)[static_cast<size_t>(p)] = x / v;
+      if (x > 0.0) sum += x * std::log(x / v) - x;
+    }
+  return sum;
+}
+
+/// Columns sums of a factor (1ᵀF), the rank-one denominators of the KL rules.
+Vector column_sums(const Dense& F) {
+  return F.colwise().sum().transpose();
+}
+
+void require_positive_for(const DataMatrix& X, double beta) {
+  if (beta > 0.0) return;
+  const bool zeros =
+      X.is_sparse() ? X.sparse()->nnz() < X.rows() * X.cols() : (X.dense()->array() <= 0.0).any();
+  if (zeros)
+    throw InputError(
+        "", 0,
+        "the β = " + std::to_string(beta) +
+            " divergence (is, beta <= 0) is infinite at zero entries; every entry of X must be > 0");
+}
+
+/// X as a dense n×d matrix for the β ≠ 1 rules; refused for sparse X over the memory budget.
+Dense dense_for_beta(const DataMatrix& X, double beta) {
+  if (const Dense* d = X.dense()) return *d;
+  const long double bytes =
+      3.0L * static_cast<long double>(X.rows()) * static_cast<long double>(X.cols()) * 8.0L;
+  if (bytes > static_cast<long double>(memory_budget()))
+    throw InvalidOption("nmf with β = " + std::to_string(beta) + " forms n×d dense matrices (" +
+                        human_bytes(bytes) + " for this sparse X), over the memory budget of " +
+                        human_bytes(static_cast<long double>(memory_budget())) +
+                        "; --loss kl works on the stored entries only, or raise --max-memory");
+  return X.to_dense();
+}
+
+/// V = max(HWᵀ, ε).
+void floored_product(const Dense& H, const Dense& W, double epsilon, Dense& V) {
+  V.noalias() = H * W.transpose();
+  V = V.cwiseMax(epsilon);
+}
+
+double dense_divergence(const Dense& X, const Dense& V, double beta) {
+  double sum = 0.0;
+#pragma omp parallel for schedule(static) reduction(+ : sum)
+  for (Index j = 0; j < X.cols(); ++j)
+    for (Index i = 0; i < X.rows(); ++i) sum += entry_divergence(X(i, j), V(i, j), beta);
+  return std::max(sum, 0.0);
+}
+
+NmfResult fit_nmf_beta(const DataMatrix& X, const NmfOptions& options, Dense W, Dense H,
+                       const Progress& progress) {
+  const double beta = options.effective_beta();
+  if (!std::isfinite(beta)) throw InvalidOption("beta must be finite");
+  require_positive_for(X, beta);
+  const auto start = std::chrono::steady_clock::now();
+  const Index k = options.rank;
+  const double eps = options.epsilon;
+  NmfResult result;
+  const std::string stage = std::string("nmf (") + to_string(options.loss) + ")";
+  IterationDriver driver(stage, {options.max_iterations, options.tolerance, options.stop_test}, progress,
+                         result.objective);
+  if (beta == 1.0 && X.is_sparse()) {
+    // KL on the stored entries (an SDDMM); the denominators are rank one. O(nnz·k + (n+d)·k).
+    Csr Z = *X.sparse();  // X's pattern; values rewritten to x / v
+    auto& z = Z.mutable_values();
+    Dense Ht, Wt, ZW, ZtH;
+    for (int it = 1; it <= options.max_iterations; ++it) {
+      Ht = H.transpose();
+      Wt = W.transpose();
+      kl_on_pattern(*X.sparse(), Ht, Wt, eps, &z);
+      csr_times_dense(Z, W, ZW);
+      const Vector cw = column_sums(W);
+      for (Index c = 0; c < k; ++c) H.col(c).array() *= ZW.col(c).array() / std::max(cw(c), eps);
+      check_finite(H, "H", it, stage);
+      Ht = H.transpose();
+      kl_on_pattern(*X.sparse(), Ht, Wt, eps, &z);
+      csr_transpose_times_dense(Z, H, ZtH);
+      const Vector ch = column_sums(H);
+      for (Index c = 0; c < k; ++c) W.col(c).array() *= ZtH.col(c).array() / std::max(ch(c), eps);
+      check_finite(W, "W", it, stage);
+      // D_KL at the new (H, W): stored entries plus Σ_ij v_ij = (1ᵀH)(Wᵀ1).
+      Wt = W.transpose();
+      const double f = kl_on_pattern(*X.sparse(), Ht, Wt, eps, nullptr) + ch.dot(column_sums(W));
+      if (!driver.record(it, std::max(f, 0.0))) break;
+    }
+  } else {
+    // Dense rules: H ← H ⊙ [((V^{β−2} ⊙ X) W) ⊘ (V^{β−1} W)]^γ, W likewise. O(n·d·k).
+    const Dense Xd = dense_for_beta(X, beta);
+    const double gamma = beta_exponent(beta);
+    Dense V, N, D, num, den, next;
+    for (int it = 1; it <= options.max_iterations; ++it) {
+      floored_product(H, W, eps, V);
+      N = V.array().pow(beta - 2.0) * Xd.array();
+      D = V.array().pow(beta - 1.0);
+      num.noalias() = N * W;
+      den.noalias() = D * W;
+      multiplicative_update(H, num, den, eps, gamma, options.floor);
+      check_finite(H, "H", it, stage);
+      floored_product(H, W, eps, V);
+      N = V.array().pow(beta - 2.0) * Xd.array();
+      D = V.array().pow(beta - 1.0);
+      num.noalias() = N.transpose() * H;
+      den.noalias() = D.transpose() * H;
+      multiplicative_update(W, num, den, eps, gamma, options.floor);
+      check_finite(W, "W", it, stage);
+      floored_product(H, W, eps, V);
+      if (!driver.record(it, dense_divergence(Xd, V, beta))) break;
+    }
+  }
+  result.status = driver.status();
+  result.iterations = driver.iterations();
+  result.W = std::move(W);
+  result.H = std::move(H);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace
+
+double beta_divergence(const DataMatrix& X, const Dense& W, const Dense& H, double beta) {
+  require_positive_for(X, beta);
+  const double eps = NmfOptions{}.epsilon;
+  if (beta == 1.0 && X.is_sparse()) {
+    const Dense Ht = H.transpose(), Wt = W.transpose();
+    return std::max(0.0,
+                    kl_on_pattern(*X.sparse(), Ht, Wt, eps, nullptr) + column_sums(H).dot(column_sums(W)));
+  }
+  const Dense Xd = dense_for_beta(X, beta);
+  Dense V;
+  floored_product(H, W, eps, V);
+  return dense_divergence(Xd, V, beta);
+}
+
 // ---------------------------------------------------------------- registry entry
 
 namespace {
@@ -106,6 +318,10 @@ FitResult fit_nmf_model(const FitInput& input, const OptionValues& v, const Prog
   o.max_iterations = static_cast<int>(v.integer("iter"));
   o.tolerance = v.real("tol");
   o.seed = static_cast<std::uint64_t>(v.integer("seed"));
+  o.loss = parse_nmf_loss(v.choice("loss"));
+  o.beta = v.real("beta");
+  if (v.is_set("beta") && o.loss != NmfLoss::beta)
+    throw InvalidOption("--beta " + format_option_value(v.value("beta")) + " needs --loss beta");
   const NmfInit init = parse_nmf_init(v.choice("init"));
   NmfResult r;
   if (init == NmfInit::random) {
@@ -123,6 +339,8 @@ FitResult fit_nmf_model(const FitInput& input, const OptionValues& v, const Prog
   out.representation = r.H;
   out.factors = {{"W", std::move(r.W)}, {"H", std::move(r.H)}};
   out.extras["rank"] = std::int64_t{o.rank};
+  out.extras["loss"] = std::string(to_string(o.loss));
+  if (o.loss == NmfLoss::beta) out.extras["beta"] = o.beta;
   return out;
 }
 
@@ -132,13 +350,18 @@ ModelSpec nmf_spec() {
   const NmfOptions d;
   ModelSpec s;
   s.name = "nmf";
-  s.title = "plain NMF, X ≈ H Wᵀ, by Lee–Seung multiplicative updates (Frobenius loss)";
-  s.paper = "Lee & Seung, NIPS 2001";
+  s.title = "plain NMF, X ≈ H Wᵀ, by multiplicative updates (Frobenius loss or a β-divergence)";
+  s.paper = "Lee & Seung, NIPS 2001; Févotte & Idier, Neural Computation 2011";
   s.section = "docs/models.md §2";
   s.input = InputKind::data;
   OptionSpec rank = integer_option("rank", 0, 1, 2147483647, "factorisation rank r (the width of H)");
   rank.value_name = "R";
   s.options = {computed_default(rank, "k, at most min(n, d)"),
+               choice_option("loss", "frobenius", {"frobenius", "kl", "is", "beta"},
+                             "frobenius ‖X − HWᵀ‖², kl (generalised Kullback–Leibler, sparse-first), is "
+                             "(Itakura–Saito) or the β-divergence of --beta"),
+               real_option("beta", d.beta, -std::numeric_limits<double>::infinity(),
+                           "β of --loss beta (kl = 1, is = 0, frobenius = 2)"),
                option_iterations(d.max_iterations),
                option_tolerance(d.tolerance),
                option_init("random"),

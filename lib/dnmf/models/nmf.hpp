@@ -1,4 +1,5 @@
-// Plain NMF by Lee–Seung multiplicative updates (Frobenius loss). docs/models.md §2.
+// Plain NMF by multiplicative updates: the Frobenius loss (Lee–Seung, docs/models.md §2)
+// and the β-divergences, KL and Itakura–Saito included (docs/models.md §2.1).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,12 @@
 #include "dnmf/models/driver.hpp"
 
 namespace dnmf {
+
+/// The loss of plain NMF (docs/models.md §2.1): D_β(X ‖ HWᵀ) with β = 2 (frobenius, half the
+/// squared error up to the factor), 1 (kl), 0 (is) or `NmfOptions::beta` (beta).
+enum class NmfLoss { frobenius, kl, is, beta };
+NmfLoss parse_nmf_loss(const std::string& name);  ///< "frobenius|kl|is|beta"; InvalidOption otherwise
+const char* to_string(NmfLoss loss);
 
 struct NmfOptions {
   int rank = 10;             ///< k; 1 <= rank <= min(n, d)
@@ -25,6 +32,10 @@ struct NmfOptions {
   double epsilon = 1e-10;
   /// Optional floor applied after each update (0 = none, as the reference codes).
   double floor = 0.0;
+  NmfLoss loss = NmfLoss::frobenius;
+  double beta = 1.5;  ///< β of NmfLoss::beta (any finite value)
+  /// The β of the loss (2, 1, 0 or `beta`).
+  double effective_beta() const;
   void validate(Index n, Index d) const;  ///< throws InvalidOption naming the field
 };
 
@@ -54,6 +65,11 @@ NmfResult fit_nmf(const DataMatrix& X, const NmfOptions& options, Dense W, Dense
 
 /// ‖X − H Wᵀ‖_F² by the identity above, O(nnz·k + (n+d)·k²).
 double nmf_objective(const DataMatrix& X, const Dense& W, const Dense& H);
+
+/// D_β(X ‖ HWᵀ) summed over all n·d entries (docs/models.md §2.1). For β = 1 and sparse X
+/// only the stored entries need HWᵀ (O(nnz·k)); other β form the n×d product. β ≤ 0
+/// needs every entry of X > 0 (InputError otherwise).
+double beta_divergence(const DataMatrix& X, const Dense& W, const Dense& H, double beta);
 
 struct ModelSpec;
 /// The registry entry (models/registry.hpp): `rank` (the layer rule: k, at most min(n, d)).
