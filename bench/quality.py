@@ -337,10 +337,14 @@ def main():
             kept, done = [], []
             previous = args.results if os.path.exists(args.results) else args.results + ".partial"
             if args.resume and os.path.exists(previous):
-                # A data set is complete when a later one started in the file, or Leiden ran on it.
+                # A data set is complete when its last baseline (spectral, run after every model)
+                # has as many seeds as its most-run method.
                 kept = read_tsv(previous)
-                order = list(dict.fromkeys(r["dataset"] for r in kept))
-                done = sorted(set(order[:-1]) | {r["dataset"] for r in kept if r["method"].startswith("leiden")})
+                per = defaultdict(lambda: defaultdict(int))
+                for r in kept:
+                    per[r["dataset"]][r["method"]] += 1
+                done = sorted(d for d, m in per.items()
+                              if max(m.get("spectral", 0), m.get("spectral@knn", 0)) == max(m.values()))
                 kept = [r for r in kept if r["dataset"] in done]
                 print(f"resuming: keeping {len(kept)} rows of {', '.join(done) or 'no data set'}", file=sys.stderr)
             todo = argparse.Namespace(**vars(args))
