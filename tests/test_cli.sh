@@ -196,6 +196,25 @@ expect_error "eta is a dasnmf option" 2 "it is an option of dasnmf" -- "$dnmf" g
 expect_error "layers must not grow" 2 "must not grow" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 4 --model dasnmf --layers 2 -q
 expect_error "deep-symnmf on directed" 2 "undirected" -- "$dnmf" graph cluster "$data/karate/edges.txt" -k 2 --directed --model deep-symnmf
 
+# --out-embedding and --trace: the representation the labels come from and the objective
+# per iteration; JSON reports the stages' seconds and the peak memory.
+json=$("$dnmf" cluster "$iris" -k 3 --model danmf --iter 40 --pretrain-iter 10 --out-embedding "$tmp/emb.mtx" \
+  --trace "$tmp/trace.tsv" --json -q)
+check "embedding is n x k" grep -q '^150 3$' "$tmp/emb.mtx"
+check "trace has one row per iteration" test "$(($(wc -l <"$tmp/trace.tsv") - 1))" -eq "$(jget "$json" iterations)"
+check "trace ends at the reported objective" \
+  python3 -c 'import sys; last = open(sys.argv[1]).read().split()[-1]; sys.exit(abs(float(last) - float(sys.argv[2])) > 1e-9 * abs(float(sys.argv[2])))' \
+  "$tmp/trace.tsv" "$(jget "$json" objective)"
+check "peak memory reported" awk -v v="$(jget "$json" peak_memory_bytes)" 'BEGIN { exit !(v > 1000000) }'
+check "stage seconds reported" python3 -c 'import json, sys; s = json.loads(sys.argv[1])["stage_seconds"]; sys.exit(set(s) != {"read", "fit", "labels"})' "$json"
+"$dnmf" graph cluster "$data/karate/edges.txt" -k 2 -q --out "$tmp/kl.txt" --out-embedding "$tmp/kemb.mtx" >/dev/null
+check "graph embedding's argmax are the labels" python3 -c '
+import sys
+rows = [l for l in open(sys.argv[1]) if not l.startswith("%")]
+n, k = map(int, rows[0].split()); v = [float(x) for x in rows[1:]]
+arg = [max(range(k), key=lambda c: v[c * n + i]) for i in range(n)]
+sys.exit(arg != [int(x) for x in open(sys.argv[2]).read().split()])' "$tmp/kemb.mtx" "$tmp/kl.txt"
+
 # Help for each subcommand.
 for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086

@@ -22,6 +22,7 @@ std::unique_ptr<Command> make_cluster() {
   cmd->add("labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI and purity");
   cmd->add("out", "o", "LABELS", "write the predicted labels here, one per line (\"-\" = stdout)");
   cmd->add("save-model", "", "FILE", "save the fitted encoder for 'dnmf transform' (danmf, danmf-crfr)");
+  add_fit_output_options(*cmd);
   cmd->add("storage", "", "HOW", "in-memory form of DATA: auto|sparse|dense", "auto");
   cmd->add_model_options(InputKind::data);
   cmd->add_common_options(true);
@@ -67,6 +68,7 @@ int run_cluster(const Command& cmd) {
   std::optional<size_t> out_labels, out_model;
   if (const auto p = cmd.get("out")) out_labels = outputs.add(*p, "--out");
   if (const auto p = cmd.get("save-model")) out_model = outputs.add(*p, "--save-model");
+  const FitOutputs fit_outputs = declare_fit_outputs(cmd, outputs);
   outputs.check({{"DATA", path}, {"--labels", labels_path.value_or("")}});
 
   ProgressPrinter printer(cmd.has("quiet"));
@@ -77,6 +79,7 @@ int run_cluster(const Command& cmd) {
                         " exceeds the number of samples n = " + std::to_string(X.rows()) + " of " + path);
   std::vector<int> truth;
   if (labels_path) truth = read_truth(*labels_path, X.rows());
+  const double read_seconds = since(start);
 
   FitInput input;
   input.data = &X;
@@ -98,12 +101,15 @@ int run_cluster(const Command& cmd) {
       printer.note("dnmf: warning: the kNN graph has " + std::to_string(std::get<std::int64_t>(it->second)) +
                    " connected components; consider a larger -p");
   set_stage("k-means on the representation of " + path);
+  const auto assign_start = std::chrono::steady_clock::now();
   const Assignment assignment = assign_labels(fit, values, k);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double assign_seconds = since(assign_start);
+  const double seconds = since(start);
 
   if (out_labels)
     outputs.write(*out_labels, [&](std::ostream& o) { io::write_labels(o, assignment.labels); });
   if (out_model) outputs.write(*out_model, [&](std::ostream& o) { io::save_model(o, *fit.encoder); });
+  write_fit_outputs(outputs, fit_outputs, fit);
   outputs.commit();
 
   Evaluation eval;
@@ -119,6 +125,8 @@ int run_cluster(const Command& cmd) {
   j["kmeans_inertia"] = assignment.inertia;
   j["seconds"] = seconds;
   j["fit_seconds"] = fit.seconds;
+  j["stage_seconds"] = {{"read", read_seconds}, {"fit", fit.seconds}, {"labels", assign_seconds}};
+  j["peak_memory_bytes"] = peak_memory_bytes();
   std::string text = describe_fit(fit, seconds);
   if (!truth.empty()) {
     j["acc"] = eval.acc;

@@ -123,6 +123,7 @@ std::unique_ptr<Command> make_graph_cluster() {
   add_graph_input_options(*cmd);
   cmd->add("labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI");
   cmd->add("out", "o", "LABELS", "write the predicted labels here, one per line (\"-\" = stdout)");
+  add_fit_output_options(*cmd);
   cmd->add_model_options(InputKind::graph);
   cmd->add_common_options(true);
   return cmd;
@@ -139,6 +140,7 @@ int run_graph_cluster(const Command& cmd) {
   Outputs outputs;
   std::optional<size_t> out_labels;
   if (const auto p = cmd.get("out")) out_labels = outputs.add(*p, "--out");
+  const FitOutputs fit_outputs = declare_fit_outputs(cmd, outputs);
   outputs.check({{"EDGES", path}, {"--labels", labels_path.value_or("")}});
   FitInput input;
   input.directed = directed;
@@ -153,6 +155,7 @@ int run_graph_cluster(const Command& cmd) {
                         " exceeds the number of nodes n = " + std::to_string(A.rows()) + " of " + path);
   std::vector<int> truth;
   if (labels_path) truth = read_truth(*labels_path, A.rows());
+  const double read_seconds = since(start);
   input.graph = &A;
   ProgressPrinter printer(cmd.has("quiet"));
   printer.note_when_fitting("graph: " + path + " (" + std::to_string(A.rows()) + " nodes, " +
@@ -161,10 +164,13 @@ int run_graph_cluster(const Command& cmd) {
                             " k = " + std::to_string(k));
   set_stage("fitting " + spec.name + " on " + path + " (" + std::to_string(A.rows()) + " nodes)");
   const FitResult fit = fit_model(spec, input, values, printer.callback());
+  const auto assign_start = std::chrono::steady_clock::now();
   const Assignment assignment = assign_labels(fit, values, k, &A);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double assign_seconds = since(assign_start);
+  const double seconds = since(start);
   if (out_labels)
     outputs.write(*out_labels, [&](std::ostream& o) { io::write_labels(o, assignment.labels); });
+  write_fit_outputs(outputs, fit_outputs, fit);
   outputs.commit();
 
   const double q = modularity(A, assignment.labels), phi = mean_conductance(A, assignment.labels);
@@ -182,6 +188,8 @@ int run_graph_cluster(const Command& cmd) {
   j["mean_conductance"] = phi;
   j["seconds"] = seconds;
   j["fit_seconds"] = fit.seconds;
+  j["stage_seconds"] = {{"read", read_seconds}, {"fit", fit.seconds}, {"labels", assign_seconds}};
+  j["peak_memory_bytes"] = peak_memory_bytes();
   std::string text = describe_fit(fit, seconds);
   char line[160];
   std::snprintf(line, sizeof line, "%smodularity %.4f  mean conductance %.4f\n", directed ? "directed " : "",

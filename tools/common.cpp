@@ -7,13 +7,16 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <limits>
 #include <thread>
 
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/memory.hpp"
 #include "dnmf/io/data_file.hpp"
 #include "dnmf/io/labels.hpp"
+#include "dnmf/io/matrix_market.hpp"
 
 namespace dnmf::cli {
 
@@ -185,6 +188,53 @@ void add_fit_json(Json& j, const FitResult& fit) {
     j["restart_objectives"] = finals;
   }
   for (const auto& [key, value] : fit.extras) j[key] = extra_json(value);
+}
+
+}  // namespace dnmf::cli
+
+namespace dnmf::cli {
+
+void add_fit_output_options(Command& cmd) {
+  cmd.add("out-embedding", "", "FILE",
+          "write the n×r representation the labels come from (Matrix Market array, \"-\" = stdout)");
+  cmd.add("trace", "", "FILE", "write the objective of every iteration of the (kept) fit as TSV");
+}
+
+FitOutputs declare_fit_outputs(const Command& cmd, Outputs& outputs) {
+  FitOutputs which;
+  if (const auto p = cmd.get("out-embedding")) which.embedding = outputs.add(*p, "--out-embedding");
+  if (const auto p = cmd.get("trace")) which.trace = outputs.add(*p, "--trace");
+  return which;
+}
+
+void write_fit_outputs(Outputs& outputs, const FitOutputs& which, const FitResult& fit) {
+  if (which.embedding)
+    outputs.write(*which.embedding, [&](std::ostream& o) {
+      io::write_matrix_market(o, fit.representation, fit.model + " representation (rows: samples or nodes)");
+    });
+  if (which.trace)
+    outputs.write(*which.trace, [&](std::ostream& o) {
+      o << "iteration\tobjective\n";
+      char line[64];
+      for (size_t t = 0; t < fit.objective.size(); ++t) {
+        std::snprintf(line, sizeof line, "%zu\t%.17g\n", t + 1, fit.objective[t]);
+        o << line;
+      }
+    });
+}
+
+std::int64_t peak_memory_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmHWM:") {
+      std::int64_t kib = 0;
+      status >> kib;
+      return kib * 1024;
+    }
+    status.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  }
+  return 0;
 }
 
 }  // namespace dnmf::cli

@@ -76,6 +76,23 @@ std::vector<int> read_truth(const std::string& path, Index n);
 /// A fit's record for JSON: status, iterations, objective (final value and trace
 /// summary), restarts, and the model's extras.
 void add_fit_json(Json& j, const FitResult& fit);
+
+/// --out-embedding FILE (the n×r representation clustering used, Matrix Market array)
+/// and --trace FILE (TSV: iteration, objective) for the fitting commands.
+void add_fit_output_options(Command& cmd);
+struct FitOutputs {
+  std::optional<size_t> embedding, trace;
+};
+FitOutputs declare_fit_outputs(const Command& cmd, Outputs& outputs);
+void write_fit_outputs(Outputs& outputs, const FitOutputs& which, const FitResult& fit);
+
+/// Peak resident memory of this process so far (VmHWM), in bytes; 0 when unknown.
+std::int64_t peak_memory_bytes();
+
+/// Seconds since `t`.
+inline double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
 /// The resolved options of a model as a JSON object (computed defaults omitted).
 Json options_json(const OptionValues& values);
 Json extra_json(const ExtraValue& value);
