@@ -11,7 +11,7 @@ shift $(( $# >= 2 ? 2 : 1 ))
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for name in matrix_market edge_list labels model_file options; do
+for name in matrix_market edge_list labels model_file data_formats options; do
   exe="$build/tests/fuzz/fuzz_$name"
   [ -x "$exe" ] || { echo "fuzz: $exe is missing (configure with -Dfuzz=true)" >&2; exit 2; }
   mkdir -p "$work/$name"

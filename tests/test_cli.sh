@@ -215,6 +215,40 @@ n, k = map(int, rows[0].split()); v = [float(x) for x in rows[1:]]
 arg = [max(range(k), key=lambda c: v[c * n + i]) for i in range(n)]
 sys.exit(arg != [int(x) for x in open(sys.argv[2]).read().split()])' "$tmp/kemb.mtx" "$tmp/kl.txt"
 
+# Every data format gives the labels of its Matrix Market equivalent (docs/cli.md, --format).
+python3 - "$iris" "$tmp" <<'PY'
+import gzip, struct, sys
+src, out = sys.argv[1], sys.argv[2]
+lines = [l for l in open(src) if not l.startswith("%")]
+n, d = map(int, lines[0].split()[:2])
+x = [[0.0] * d for _ in range(n)]
+if len(lines[0].split()) == 3:  # coordinate
+    for l in lines[1:]:
+        i, j, v = l.split(); x[int(i) - 1][int(j) - 1] = float(v)
+else:  # array, column-major
+    vals = [float(l) for l in lines[1:]]
+    for j in range(d):
+        for i in range(n): x[i][j] = vals[j * n + i]
+r = lambda v: repr(v)
+open(f"{out}/x.csv", "w").write("a,b,c,d\n" + "".join(",".join(r(v) for v in row) + "\n" for row in x))
+open(f"{out}/x.tsv", "w").write("".join("\t".join(r(v) for v in row) + "\n" for row in x))
+with gzip.open(f"{out}/x.svm.gz", "wt") as f:
+    f.write("".join("0 " + " ".join(f"{j + 1}:{r(v)}" for j, v in enumerate(row) if v != 0) + "\n" for row in x))
+header = "{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }" % (n, d)
+header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+with open(f"{out}/x.npy", "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+    f.write(b"".join(struct.pack("<d", v) for row in x for v in row))
+PY
+"$dnmf" cluster "$iris" -k 3 --model danmf --iter 30 --pretrain-iter 10 -q --out "$tmp/ref.txt" >/dev/null
+for f in x.csv x.tsv x.svm.gz x.npy; do
+  "$dnmf" cluster "$tmp/$f" -k 3 --model danmf --iter 30 --pretrain-iter 10 -q --out "$tmp/$f.labels" >/dev/null
+  check "$f gives the labels of the .mtx" cmp -s "$tmp/ref.txt" "$tmp/$f.labels"
+done
+expect_error "csv with a ragged line" 2 "ragged.csv:3: has 1 fields, expected 2" -- \
+  "$dnmf" cluster "$(printf '1,2\n3,4\n5\n' >"$tmp/ragged.csv"; echo "$tmp/ragged.csv")" -k 2
+expect_error "unknown --format" 2 "format must be" -- "$dnmf" cluster "$iris" -k 3 --format xls
+
 # Help for each subcommand.
 for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086

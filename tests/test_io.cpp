@@ -17,6 +17,7 @@
 #include "dnmf/core/rng.hpp"
 #include "dnmf/io/data_file.hpp"
 #include "dnmf/io/edge_list.hpp"
+#include "dnmf/io/formats.hpp"
 #include "dnmf/io/labels.hpp"
 #include "dnmf/io/matrix_market.hpp"
 #include "dnmf/io/model_file.hpp"
@@ -615,3 +616,114 @@ BOOST_AUTO_TEST_CASE(memory_sizes_parse) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------- CSV/TSV, libsvm, .npy
+
+namespace {
+/// A .npy file (format 1.0) with the given dtype and raw little-endian payload.
+std::string npy_bytes(const std::string& descr, bool fortran, const std::string& shape,
+                      const std::string& payload) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
+                       ", 'shape': " + shape + ", }";
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  std::string out = "\x93NUMPY";
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(header.size() & 0xff);
+  out += static_cast<char>(header.size() >> 8);
+  return out + header + payload;
+}
+template <typename T>
+std::string raw(const std::vector<T>& values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(delimited_text_with_and_without_header) {
+  TempDir t;
+  dnmf::Dense expected(3, 2);
+  expected << 1, 2.5, 3, 4, 0, 6e-3;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"a.csv", "x,y\n1,2.5\n3,4\n0,6e-3\n"},   {"b.csv", "# comment\n1 , 2.5\n\n3,4\n\"0\",+6e-3\n"},
+      {"c.tsv", "1\t2.5\n3\t4\n0\t0.006\n"},    {"d.txt", "1;2.5\n3;4\n0;0.006\n"},
+      {"e.dat", "1   2.5\n3 4\n  0 0.006\r\n"},
+  };
+  for (const auto& [name, content] : files) {
+    BOOST_TEST_CONTEXT(name) {
+      const dnmf::Dense x = dnmf::io::read_delimited(t.file(name, content));
+      BOOST_TEST((x == expected));
+    }
+  }
+  BOOST_TEST((dnmf::io::read_delimited(t.gz("f.csv.gz", "1,2.5\n3,4\n0,6e-3\n")) == expected));
+  dnmf::io::DelimitedOptions no_header;
+  no_header.header = 0;
+  BOOST_TEST(
+      contains(input_error([&] { dnmf::io::read_delimited(t.file("g.csv", "x,y\n1,2\n"), no_header); }),
+               "g.csv:1: field 1 'x' is not a finite number"));
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_delimited(t.file("h.csv", "1,2\n3\n")); }),
+                      "h.csv:2: has 1 fields, expected 2"));
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_delimited(t.file("i.csv", "1,2\n3,nan\n")); }),
+                      "i.csv:2: field 2 'nan' is not a finite number"));
+  BOOST_TEST(
+      contains(input_error([&] { dnmf::io::read_delimited(t.file("j.csv", "a,b\n")); }), "holds no data"));
+}
+
+BOOST_AUTO_TEST_CASE(libsvm_one_and_zero_based) {
+  TempDir t;
+  dnmf::Dense expected = dnmf::Dense::Zero(3, 4);
+  expected(0, 0) = 1.5;
+  expected(0, 3) = 2;
+  expected(2, 1) = 7;
+  const auto one = dnmf::io::read_libsvm(t.file("a.svm", "+1 1:1.5 4:2\n-1\n# c\n0 2:7 # tail\n"));
+  BOOST_TEST((one.to_dense() == expected));
+  const auto zero = dnmf::io::read_libsvm(t.file("b.svm", "1 0:1.5 3:2\n2\n3 1:7\n"));
+  BOOST_TEST((zero.to_dense() == expected));
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_libsvm(t.file("c.svm", "1 3:1 2:1\n")); }),
+                      "c.svm:1: feature indices must increase"));
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_libsvm(t.file("d.svm", "1 2:x\n")); }),
+                      "d.svm:1: value of '2:x' is not a finite number"));
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_libsvm(t.file("e.svm", "1 a:2\n")); }),
+                      "e.svm:1: bad feature index"));
+}
+
+BOOST_AUTO_TEST_CASE(npy_dtypes_and_orders) {
+  TempDir t;
+  dnmf::Dense expected(2, 3);
+  expected << 1, 2, 3, 4, 5, 6;
+  const std::vector<double> c_order{1, 2, 3, 4, 5, 6}, f_order{1, 4, 2, 5, 3, 6};
+  const auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(t.path / name, std::ios::binary) << bytes;
+    return (t.path / name).string();
+  };
+  BOOST_TEST(
+      (dnmf::io::read_npy(write("c.npy", npy_bytes("<f8", false, "(2, 3)", raw(c_order)))) == expected));
+  BOOST_TEST(
+      (dnmf::io::read_npy(write("f.npy", npy_bytes("<f8", true, "(2, 3)", raw(f_order)))) == expected));
+  const std::vector<float> c32(c_order.begin(), c_order.end());
+  BOOST_TEST((dnmf::io::read_npy(write("s.npy", npy_bytes("<f4", false, "(2, 3)", raw(c32)))) == expected));
+  const std::vector<std::int64_t> c64(c_order.begin(), c_order.end());
+  BOOST_TEST((dnmf::io::read_npy(write("i.npy", npy_bytes("<i8", false, "(2, 3)", raw(c64)))) == expected));
+  const std::string z = t.gz("z.npy.gz", npy_bytes("<f8", false, "(2, 3)", raw(c_order)));
+  BOOST_TEST((dnmf::io::read_npy(z) == expected));
+  BOOST_TEST(contains(
+      input_error([&] {
+        dnmf::io::read_npy(write("t.npy", npy_bytes("<f8", false, "(2, 3)", raw(std::vector<double>{1, 2}))));
+      }),
+      "truncated .npy file"));
+  BOOST_TEST(contains(
+      input_error([&] { dnmf::io::read_npy(write("v.npy", npy_bytes("<f8", false, "(6,)", raw(c_order)))); }),
+      "expected a 2-D array"));
+  BOOST_TEST(contains(input_error([&] {
+                        dnmf::io::read_npy(write("b.npy", npy_bytes(">f8", false, "(2, 3)", raw(c_order))));
+                      }),
+                      "unsupported .npy dtype"));
+  BOOST_TEST(
+      contains(input_error([&] { dnmf::io::read_npy(write("m.npy", "not numpy at all")); }), "bad magic"));
+  // Dispatch by name through read_data.
+  BOOST_TEST((dnmf::io::format_of("x.SVM.gz") == dnmf::io::DataFormat::libsvm));
+  BOOST_TEST((dnmf::io::format_of("-") == dnmf::io::DataFormat::matrix_market));
+  const dnmf::DataMatrix m = dnmf::io::read_data(
+      write("d.npy", npy_bytes("<f8", false, "(2, 3)", raw(c_order))), dnmf::io::DataReadOptions{});
+  BOOST_TEST((m.to_dense() == expected));
+}

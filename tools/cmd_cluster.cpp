@@ -23,7 +23,7 @@ std::unique_ptr<Command> make_cluster() {
   cmd->add("out", "o", "LABELS", "write the predicted labels here, one per line (\"-\" = stdout)");
   cmd->add("save-model", "", "FILE", "save the fitted encoder for 'dnmf transform' (danmf, danmf-crfr)");
   add_fit_output_options(*cmd);
-  cmd->add("storage", "", "HOW", "in-memory form of DATA: auto|sparse|dense", "auto");
+  add_data_input_options(*cmd);
   cmd->add_model_options(InputKind::data);
   cmd->add_common_options(true);
   return cmd;
@@ -73,7 +73,7 @@ int run_cluster(const Command& cmd) {
 
   ProgressPrinter printer(cmd.has("quiet"));
   const auto start = std::chrono::steady_clock::now();
-  DataMatrix X = load_data(path, cmd.get_or("storage", "auto"));
+  DataMatrix X = load_data(cmd, path);
   if (k > X.rows())
     throw InvalidOption("-k " + std::to_string(k) +
                         " exceeds the number of samples n = " + std::to_string(X.rows()) + " of " + path);

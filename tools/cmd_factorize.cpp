@@ -16,7 +16,7 @@ std::unique_ptr<Command> make_factorize() {
       "sample).",
       std::vector<std::pair<std::string, std::string>>{{"DATA", "data file (\"-\" = standard input)"}});
   cmd->add("out", "o", "PREFIX", "write PREFIX.W.mtx and PREFIX.H.mtx", "", "", true);
-  cmd->add("storage", "", "HOW", "in-memory form of DATA: auto|sparse|dense", "auto");
+  add_data_input_options(*cmd);
   cmd->add_model_options(InputKind::data, {"nmf"});
   cmd->add_common_options(true);
   return cmd;
@@ -37,7 +37,7 @@ int run_factorize(const Command& cmd) {
 
   ProgressPrinter printer(cmd.has("quiet"));
   const auto start = std::chrono::steady_clock::now();
-  DataMatrix X = load_data(path, cmd.get_or("storage", "auto"));
+  DataMatrix X = load_data(cmd, path);
   FitInput input;
   input.data = &X;
   input.n_clusters = static_cast<int>(values.integer("rank"));

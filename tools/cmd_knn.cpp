@@ -29,7 +29,7 @@ std::unique_ptr<Command> make_knn() {
   cmd->add("method", "", "M",
            "auto|kd-tree|brute-force (auto: kd-tree for d <= 8, brute force above 32, timed between)",
            "auto");
-  cmd->add("storage", "", "HOW", "in-memory form of DATA: auto|sparse|dense", "auto");
+  add_data_input_options(*cmd);
   cmd->add_common_options(true);
   return cmd;
 }
@@ -53,7 +53,7 @@ int run_knn(const Command& cmd) {
 
   ProgressPrinter printer(cmd.has("quiet"));
   const auto start = std::chrono::steady_clock::now();
-  const DataMatrix X = load_data(path, cmd.get_or("storage", "auto"));
+  const DataMatrix X = load_data(cmd, path);
   X.require_finite_scale(path);
   const int p = opt.resolved_neighbors(X.rows());
   KnnOptions ko;

@@ -14,7 +14,7 @@ std::unique_ptr<Command> make_transform() {
                                                        {"DATA", "data file with the model's features"}});
   cmd->add("out", "o", "H", "write the n × k encoding here (Matrix Market array; \"-\" = stdout)", "", "",
            true);
-  cmd->add("storage", "", "HOW", "in-memory form of DATA: auto|sparse|dense", "auto");
+  add_data_input_options(*cmd);
   cmd->add_common_options(false);
   return cmd;
 }
@@ -27,7 +27,7 @@ int run_transform(const Command& cmd) {
   outputs.check({{"MODEL", model_path}, {"DATA", data_path}});
   set_stage("reading " + model_path);
   const Encoder model = io::load_model(model_path);
-  DataMatrix X = load_data(data_path, cmd.get_or("storage", "auto"));
+  DataMatrix X = load_data(cmd, data_path);
   set_stage("encoding " + data_path);
   Dense H;
   try {

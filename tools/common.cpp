@@ -17,6 +17,7 @@
 #include "dnmf/io/data_file.hpp"
 #include "dnmf/io/labels.hpp"
 #include "dnmf/io/matrix_market.hpp"
+#include "dnmf/io/text_reader.hpp"
 
 namespace dnmf::cli {
 
@@ -113,9 +114,41 @@ void apply_general_options(const Command& cmd) {
   if (const auto m = cmd.get("max-memory")) set_memory_budget(parse_memory_size(*m, "--max-memory"));
 }
 
-DataMatrix load_data(const std::string& path, const std::string& storage) {
+void add_data_input_options(Command& cmd) {
+  cmd.add("storage", "", "HOW", "in-memory form of DATA: auto|sparse|dense", "auto");
+  cmd.add("format", "", "FMT",
+          "format of DATA: auto (by the name: .mtx, .csv, .tsv, .svm/.libsvm, .npy, each optionally .gz; "
+          "otherwise Matrix Market)|mtx|csv|tsv|libsvm|npy",
+          "auto");
+  cmd.add("delimiter", "", "D",
+          "field separator of csv/tsv DATA: auto|comma|tab|semicolon|space or one character", "auto");
+  cmd.add("header", "", "H", "csv/tsv DATA starts with a header line: auto|yes|no", "auto");
+}
+
+DataMatrix load_data(const Command& cmd, const std::string& path) {
   set_stage("reading " + path);
-  return io::read_data(path, io::parse_storage(storage));
+  io::DataReadOptions o;
+  o.storage = io::parse_storage(cmd.get_or("storage", "auto"));
+  o.format = io::parse_data_format(cmd.get_or("format", "auto"));
+  const std::string d = cmd.get_or("delimiter", "auto");
+  if (d == "comma")
+    o.delimited.delimiter = ',';
+  else if (d == "tab")
+    o.delimited.delimiter = '\t';
+  else if (d == "semicolon")
+    o.delimited.delimiter = ';';
+  else if (d == "space")
+    o.delimited.delimiter = ' ';
+  else if (d.size() == 1)
+    o.delimited.delimiter = d[0];
+  else if (d != "auto")
+    throw InvalidOption("--delimiter " + io::quote_token(d) +
+                        " must be auto, comma, tab, semicolon, space or one character");
+  const std::string h = cmd.get_or("header", "auto");
+  if (h != "auto" && h != "yes" && h != "no")
+    throw InvalidOption("--header " + io::quote_token(h) + " must be auto, yes or no");
+  o.delimited.header = h == "auto" ? -1 : (h == "yes" ? 1 : 0);
+  return io::read_data(path, o);
 }
 
 std::vector<int> read_truth(const std::string& path, Index n) {

@@ -69,7 +69,10 @@ void print_summary(const Outputs& outputs, bool json, const Json& object, const 
 void apply_general_options(const Command& cmd);
 
 /// Reads a data file (--storage auto|sparse|dense).
-DataMatrix load_data(const std::string& path, const std::string& storage);
+/// --storage, --format, --delimiter and --header of the commands that read data.
+void add_data_input_options(Command& cmd);
+/// Reads DATA per those options (io/data_file.hpp).
+DataMatrix load_data(const Command& cmd, const std::string& path);
 /// Reads labels and checks their count against n.
 std::vector<int> read_truth(const std::string& path, Index n);
 

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "dnmf/io/formats.hpp"
 #include "dnmf/linalg/data_matrix.hpp"
 
 namespace dnmf::io {
@@ -18,6 +19,15 @@ enum class Storage {
 /// are stored: dense GEMM is then faster and needs at most ~3× the CSR memory.
 /// Throws InputError naming the file and line on malformed input.
 DataMatrix read_data(const std::string& path, Storage storage = Storage::automatic);
+
+struct DataReadOptions {
+  Storage storage = Storage::automatic;
+  DataFormat format = DataFormat::automatic;  ///< by the file name (io/formats.hpp)
+  DelimitedOptions delimited;                 ///< csv/tsv only
+};
+/// Reads any supported format (Matrix Market, CSV/TSV, libsvm, .npy; each optionally .gz).
+/// Delimited text and .npy are dense; libsvm is sparse; `storage` converts as above.
+DataMatrix read_data(const std::string& path, const DataReadOptions& options);
 
 Storage parse_storage(const std::string& name);  ///< "auto|sparse|dense"
 
