@@ -249,6 +249,10 @@ expect_error "csv with a ragged line" 2 "ragged.csv:3: has 1 fields, expected 2"
   "$dnmf" cluster "$(printf '1,2\n3,4\n5\n' >"$tmp/ragged.csv"; echo "$tmp/ragged.csv")" -k 2
 expect_error "unknown --format" 2 "format must be" -- "$dnmf" cluster "$iris" -k 3 --format xls
 
+# A pipeline: the kNN graph on stdout read as a Matrix Market adjacency from stdin.
+piped=$("$dnmf" knn "$iris" --out - -q 2>/dev/null | "$dnmf" graph cluster - -k 3 -q --json --labels "$data/iris/labels.txt")
+check "knn | graph cluster - works (NMI $(jget "$piped" nmi))" awk -v v="$(jget "$piped" nmi)" 'BEGIN { exit !(v > 0.5) }'
+
 # Help for each subcommand.
 for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086

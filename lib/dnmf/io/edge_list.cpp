@@ -32,8 +32,11 @@ int split_blanks(std::string_view line, std::string_view* tokens, int max_tokens
 
 /// A Matrix Market file given where an edge list is expected: its matrix is the
 /// adjacency (square; entry (i, j) = edge i → j with its weight).
-Csr adjacency_from_matrix_market(const std::string& path, const EdgeListOptions& options) {
-  Csr A = read_matrix_market(path);
+Csr adjacency_from_matrix_market(TextReader& in, const EdgeListOptions& options) {
+  const std::string& path = in.path();
+  auto any = read_matrix_market_any(in);
+  Csr A = std::holds_alternative<Dense>(any) ? Csr::from_dense(std::get<Dense>(any))
+                                             : std::move(std::get<Csr>(any));
   if (A.rows() != A.cols())
     throw InputError(path, 0,
                      "a Matrix Market adjacency must be square, got " + std::to_string(A.rows()) + " x " +
@@ -87,9 +90,8 @@ Csr read_edge_list(const std::string& path, const EdgeListOptions& options) {
     if (first_line && first != std::string::npos) {
       first_line = false;
       if (line.compare(first, 14, "%%MatrixMarket") == 0) {
-        if (path == "-")
-          throw InputError(path, 1, "a Matrix Market adjacency cannot be read from standard input yet");
-        return adjacency_from_matrix_market(path, options);
+        in.unread_line(std::move(line));
+        return adjacency_from_matrix_market(in, options);
       }
     }
     if (first == std::string::npos || line[first] == '#' || line[first] == '%') continue;

@@ -385,6 +385,10 @@ MmHeader read_matrix_market_header(const std::string& path) {
 
 std::variant<Csr, Dense> read_matrix_market_any(const std::string& path, const ReadLimits& limits) {
   TextReader in(path);
+  return read_matrix_market_any(in, limits);
+}
+
+std::variant<Csr, Dense> read_matrix_market_any(TextReader& in, const ReadLimits& limits) {
   const auto [h, size_line] = parse_header(in);
   if (h.format == MmFormat::array) {
     check_memory(in, size_line, h, true, limits);

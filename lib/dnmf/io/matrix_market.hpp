@@ -43,6 +43,11 @@ MmHeader read_matrix_market_header(const std::string& path);
 /// O(nnz log nnz) time, O(nnz) memory.
 Csr read_matrix_market(const std::string& path, const ReadLimits& limits = {});
 
+class TextReader;
+/// As read_matrix_market_any, from a reader positioned at the banner (e.g. standard input
+/// whose first line a caller sniffed and handed back with TextReader::unread_line).
+std::variant<Csr, Dense> read_matrix_market_any(TextReader& in, const ReadLimits& limits = {});
+
 /// Array files are returned as Dense (column-major data, rows = samples),
 /// coordinate files as Csr.
 std::variant<Csr, Dense> read_matrix_market_any(const std::string& path, const ReadLimits& limits = {});

@@ -52,7 +52,19 @@ TextReader::~TextReader() {
   if (gz_) gzclose(static_cast<gzFile>(gz_));
 }
 
+void TextReader::unread_line(std::string line) {
+  pending_ = std::move(line);
+  has_pending_ = true;
+  --line_number_;
+}
+
 bool TextReader::next_line(std::string& line) {
+  if (has_pending_) {
+    has_pending_ = false;
+    line = std::move(pending_);
+    ++line_number_;
+    return true;
+  }
   line.clear();
   gzFile f = static_cast<gzFile>(gz_);
   char buffer[4096];

@@ -24,6 +24,9 @@ class TextReader {
   /// Next line without the trailing '\n' / "\r\n"; false at end of file.
   /// Throws InputError on a read/decompression error or an over-long line.
   bool next_line(std::string& line);
+  /// Hands `line` back: the next next_line returns it again (one line of look-ahead,
+  /// so a reader can sniff the first line of standard input and pass the stream on).
+  void unread_line(std::string line);
   std::int64_t line_number() const { return line_number_; }
   const std::string& path() const { return path_; }  ///< as given ("-" for stdin)
 
@@ -41,6 +44,8 @@ class TextReader {
   std::uint64_t max_line_bytes_;
   std::uint64_t max_content_bytes_ = UINT64_MAX;
   bool compressed_ = false;
+  bool has_pending_ = false;
+  std::string pending_;
 };
 
 /// A token for an error message, quoted and cut to 40 characters ("'7777...' (33554432
