@@ -253,6 +253,13 @@ expect_error "unknown --format" 2 "format must be" -- "$dnmf" cluster "$iris" -k
 piped=$("$dnmf" knn "$iris" --out - -q 2>/dev/null | "$dnmf" graph cluster - -k 3 -q --json --labels "$data/iris/labels.txt")
 check "knn | graph cluster - works (NMI $(jget "$piped" nmi))" awk -v v="$(jget "$piped" nmi)" 'BEGIN { exit !(v > 0.5) }'
 
+# A named, weighted CSV edge list with a header: the names come back with the labels.
+printf 'source,target,weight\nalice,bob,2\nbob,carol,1\ncarol,alice,1.5\ndave,erin,3\nerin,frank,1\nfrank,dave,2\ncarol,dave,0.1\n' >"$tmp/named.csv"
+"$dnmf" graph cluster "$tmp/named.csv" -k 2 -q --out "$tmp/named.labels" >/dev/null
+check "names written back" test "$(cut -f1 "$tmp/named.labels" | tr '\n' ' ')" = "alice bob carol dave erin frank "
+check "the two triangles split" test "$(cut -f2 "$tmp/named.labels" | tr '\n' ' ')" = "0 0 0 1 1 1 " -o \
+  "$(cut -f2 "$tmp/named.labels" | tr '\n' ' ')" = "1 1 1 0 0 0 "
+
 # Help for each subcommand.
 for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086

@@ -727,3 +727,32 @@ BOOST_AUTO_TEST_CASE(npy_dtypes_and_orders) {
       write("d.npy", npy_bytes("<f8", false, "(2, 3)", raw(c_order))), dnmf::io::DataReadOptions{});
   BOOST_TEST((m.to_dense() == expected));
 }
+
+BOOST_AUTO_TEST_CASE(named_weighted_edge_lists_with_a_header) {
+  // Names are numbered in order of first appearance; a header is detected from its
+  // non-numeric weight field or its column names; numbers stay numbers unless named = 1.
+  TempDir t;
+  std::vector<std::string> names;
+  const auto A =
+      dnmf::io::read_edge_list(t.file("a.csv", "source,target,weight\nx,y,2\ny,z,0.5\n"), {}, &names);
+  BOOST_TEST((names == std::vector<std::string>{"x", "y", "z"}));
+  dnmf::Dense expected = dnmf::Dense::Zero(3, 3);
+  expected(0, 1) = expected(1, 0) = 2;
+  expected(1, 2) = expected(2, 1) = 0.5;
+  BOOST_TEST((A.to_dense() == expected));
+  const auto B = dnmf::io::read_edge_list(t.file("b.txt", "from to\n0 1\n1 2\n"), {}, &names);
+  BOOST_TEST(names.empty());
+  BOOST_TEST(B.rows() == 3);
+  dnmf::io::EdgeListOptions as_names;
+  as_names.named = 1;
+  const auto C = dnmf::io::read_edge_list(t.file("c.txt", "7 5\n5 9\n"), as_names, &names);
+  BOOST_TEST((names == std::vector<std::string>{"7", "5", "9"}));
+  BOOST_TEST(C.rows() == 3);
+  // Without a place for names, ids must be numbers; a numeric file stays strict.
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_edge_list(t.file("d.txt", "a b\n")); }),
+                      "d.txt:1: node id 'a' is not an integer"));
+  BOOST_CHECK_THROW(dnmf::io::read_edge_list(t.file("f.txt", "a b\n"), as_names), dnmf::InvalidOption);
+  BOOST_TEST(
+      contains(input_error([&] { dnmf::io::read_edge_list(t.file("e.txt", "0 1\n1 x\n"), {}, &names); }),
+               "e.txt:2: node id 'x' is not an integer"));
+}

@@ -11,6 +11,7 @@
 #include "dnmf/graph/pagerank.hpp"
 #include "dnmf/io/edge_list.hpp"
 #include "dnmf/io/labels.hpp"
+#include "dnmf/io/text_reader.hpp"
 #include "dnmf/metrics/graph_metrics.hpp"
 #include "dnmf/metrics/metrics.hpp"
 
@@ -19,19 +20,35 @@ namespace dnmf::cli {
 namespace {
 
 const char* kEdgesHelp =
-    "edge list ('src dst [weight]' per line, '#'/'%' comments) or Matrix Market adjacency, optionally .gz";
+    "edge list ('src dst [weight]' per line, blank- or comma-separated, '#'/'%' comments, node numbers or "
+    "names, optional header) or Matrix Market adjacency, optionally .gz (\"-\" = standard input)";
 
 void add_graph_input_options(Command& cmd) {
   cmd.add("directed", "", "", "read the edges as directed (default undirected)");
-  cmd.add("one-based", "", "", "node ids start at 1 (default 0)");
+  cmd.add("one-based", "", "", "node numbers start at 1 (default 0)");
+  cmd.add("names", "", "HOW",
+          "node ids are names: auto (when the first edge's ids are not integers)|yes|no; named nodes are "
+          "numbered in order of first appearance and written back next to their labels",
+          "auto");
+  cmd.add("header", "", "H", "the edge list starts with a header line: auto|yes|no", "auto");
 }
 
-Csr read_graph(const Command& cmd, const std::string& path) {
+int tri_state(const Command& cmd, const std::string& name, const char* yes) {
+  const std::string v = cmd.get_or(name, "auto");
+  if (v == "auto") return -1;
+  if (v == yes) return 1;
+  if (v == "no") return 0;
+  throw InvalidOption("--" + name + " " + io::quote_token(v) + " must be auto, " + yes + " or no");
+}
+
+Csr read_graph(const Command& cmd, const std::string& path, std::vector<std::string>& names) {
   io::EdgeListOptions eo;
   eo.directed = cmd.has("directed");
   eo.one_based = cmd.has("one-based");
+  eo.named = tri_state(cmd, "names", "yes");
+  eo.header = tri_state(cmd, "header", "yes");
   set_stage("reading " + path);
-  Csr A = io::read_edge_list(path, eo);
+  Csr A = io::read_edge_list(path, eo, &names);
   if (A.rows() == 0) throw InputError(path, 0, "holds no edges (the graph is empty)");
   return A;
 }
@@ -52,7 +69,8 @@ int run_graph_stats(const Command& cmd) {
   apply_general_options(cmd);
   const std::string path = cmd.positional(0);
   const bool directed = cmd.has("directed");
-  const Csr A = read_graph(cmd, path);
+  std::vector<std::string> names;
+  const Csr A = read_graph(cmd, path, names);
   const Index n = A.rows();
   const Index edges = directed ? A.nnz() : A.nnz() / 2;
   const Components components = connected_components(A);
@@ -87,9 +105,12 @@ int run_graph_stats(const Command& cmd) {
   j["max_out_degree"] = n > 0 ? out_degree.maxCoeff() : 0.0;
   j["max_in_degree"] = n > 0 ? in_degree.maxCoeff() : 0.0;
   Json tops = Json::array();
-  for (int t = 0; t < top; ++t)
-    tops.push_back(
-        {{"node", order[static_cast<size_t>(t)]}, {"score", pr.scores(order[static_cast<size_t>(t)])}});
+  for (int t = 0; t < top; ++t) {
+    const auto node = order[static_cast<size_t>(t)];
+    Json entry = {{"node", node}, {"score", pr.scores(node)}};
+    if (!names.empty()) entry["name"] = names[static_cast<size_t>(node)];
+    tops.push_back(entry);
+  }
   j["pagerank_top"] = tops;
   std::string text =
       "graph: " + path + "\nnodes: " + std::to_string(n) + "\nedges: " + std::to_string(edges) +
@@ -103,9 +124,10 @@ int run_graph_stats(const Command& cmd) {
           (pr.converged ? "" : ", NOT converged") + "), top " + std::to_string(top) + ":\n";
   for (int t = 0; t < top; ++t) {
     char line[96];
-    std::snprintf(line, sizeof line, "  %8lld  %.6f\n", static_cast<long long>(order[static_cast<size_t>(t)]),
-                  pr.scores(order[static_cast<size_t>(t)]));
+    const auto node = order[static_cast<size_t>(t)];
+    std::snprintf(line, sizeof line, "  %8lld  %.6f", static_cast<long long>(node), pr.scores(node));
     text += line;
+    text += names.empty() ? "\n" : "  " + names[static_cast<size_t>(node)] + "\n";
   }
   print_summary(Outputs(), cmd.has("json"), j, text);
   return 0;
@@ -149,7 +171,8 @@ int run_graph_cluster(const Command& cmd) {
     for (const auto& w : spec.check(input, values)) std::fprintf(stderr, "dnmf: warning: %s\n", w.c_str());
 
   const auto start = std::chrono::steady_clock::now();
-  const Csr A = read_graph(cmd, path);
+  std::vector<std::string> names;
+  const Csr A = read_graph(cmd, path, names);
   if (k > A.rows())
     throw InvalidOption("k = " + std::to_string(k) +
                         " exceeds the number of nodes n = " + std::to_string(A.rows()) + " of " + path);
@@ -169,7 +192,13 @@ int run_graph_cluster(const Command& cmd) {
   const double assign_seconds = since(assign_start);
   const double seconds = since(start);
   if (out_labels)
-    outputs.write(*out_labels, [&](std::ostream& o) { io::write_labels(o, assignment.labels); });
+    outputs.write(*out_labels, [&](std::ostream& o) {
+      if (names.empty()) {
+        io::write_labels(o, assignment.labels);
+        return;
+      }
+      for (size_t i = 0; i < names.size(); ++i) o << names[i] << '\t' << assignment.labels[i] << '\n';
+    });
   write_fit_outputs(outputs, fit_outputs, fit);
   outputs.commit();
 

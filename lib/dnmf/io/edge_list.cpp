@@ -1,10 +1,12 @@
 #include "dnmf/io/edge_list.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <string_view>
+#include <unordered_map>
 
 #include "dnmf/core/error.hpp"
 #include "dnmf/core/memory.hpp"
@@ -77,14 +79,39 @@ Csr adjacency_from_matrix_market(TextReader& in, const EdgeListOptions& options)
 
 }  // namespace
 
-Csr read_edge_list(const std::string& path, const EdgeListOptions& options) {
+namespace {
+bool is_integer(std::string_view token) {
+  Index v;
+  const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+  return ec == std::errc() && ptr == token.data() + token.size();
+}
+bool is_number(std::string_view token) {
+  double v;
+  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
+  const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+  return ec == std::errc() && ptr == token.data() + token.size();
+}
+bool is_column_name(std::string_view token) {
+  std::string t(token);
+  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* name :
+       {"source", "target", "src", "dst", "from", "to", "u", "v", "node1", "node2", "head", "tail"})
+    if (t == name) return true;
+  return false;
+}
+}  // namespace
+
+Csr read_edge_list(const std::string& path, const EdgeListOptions& options, std::vector<std::string>* names) {
   TextReader in(path);
   std::string line;
   bool first_line = true;
   std::string_view tokens[3];
   std::vector<Triplet> edges;
   Index max_id = -1;
-  const Index base = options.one_based ? 1 : 0;
+  const Index base = options.one_based && options.named != 1 ? 1 : 0;
+  bool data_seen = false, named = false, decide_on_next = false;
+  std::unordered_map<std::string, Index> index_of;
+  if (names) names->clear();
   while (in.next_line(line)) {
     const auto first = line.find_first_not_of(" \t");
     if (first_line && first != std::string::npos) {
@@ -99,8 +126,44 @@ Csr read_edge_list(const std::string& path, const EdgeListOptions& options) {
     const int n = split_blanks(line, tokens, 3);
     if (n != 2 && n != 3)
       throw InputError(path, ln, "expected 'source target [weight]', got " + std::to_string(n) + " fields");
+    if (!data_seen) {
+      data_seen = true;
+      const bool header =
+          options.header == 1 ||
+          (options.header == -1 &&
+           ((n == 3 && !is_number(tokens[2]) && !is_integer(tokens[0]) && !is_integer(tokens[1])) ||
+            (is_column_name(tokens[0]) && is_column_name(tokens[1]))));
+      named = options.named == 1 ||
+              (options.named == -1 && names && (!is_integer(tokens[0]) || !is_integer(tokens[1])));
+      if (header) {
+        named = options.named == 1;  // decided again on the first edge
+        decide_on_next = options.named == -1 && names;
+        continue;
+      }
+      if (named && !names)
+        throw InvalidOption("read_edge_list: " + path + " names its nodes; pass a vector for the names");
+    } else if (decide_on_next) {
+      decide_on_next = false;
+      named = !is_integer(tokens[0]) || !is_integer(tokens[1]);
+      if (named && !names)
+        throw InvalidOption("read_edge_list: " + path + " names its nodes; pass a vector for the names");
+    }
     Index ids[2];
-    for (int t = 0; t < 2; ++t) {
+    if (named) {
+      for (int t = 0; t < 2; ++t) {
+        const auto [it, inserted] =
+            index_of.try_emplace(std::string(tokens[t]), static_cast<Index>(names->size()));
+        if (inserted) {
+          if (names->size() >= static_cast<size_t>(std::numeric_limits<std::int32_t>::max() - 1))
+            throw InputError(path, ln, "more than 2^31 - 2 node names");
+          names->push_back(it->first);
+        }
+        ids[t] = it->second;
+      }
+      if (options.num_nodes >= 0 && static_cast<Index>(names->size()) > options.num_nodes)
+        throw InputError(path, ln, "more than the " + std::to_string(options.num_nodes) + " nodes expected");
+    }
+    for (int t = 0; t < 2 && !named; ++t) {
       const auto [ptr, ec] = std::from_chars(tokens[t].data(), tokens[t].data() + tokens[t].size(), ids[t]);
       if (ec != std::errc() || ptr != tokens[t].data() + tokens[t].size())
         throw InputError(path, ln, "node id " + quote_token(tokens[t]) + " is not an integer");
