@@ -260,6 +260,19 @@ check "names written back" test "$(cut -f1 "$tmp/named.labels" | tr '\n' ' ')" =
 check "the two triangles split" test "$(cut -f2 "$tmp/named.labels" | tr '\n' ' ')" = "0 0 0 1 1 1 " -o \
   "$(cut -f2 "$tmp/named.labels" | tr '\n' ' ')" = "1 1 1 0 0 0 "
 
+# Bash completion (dnmf help --bash-completion, installed by meson install): flags,
+# model names and choice values for the command being typed.
+"$dnmf" help --bash-completion >"$tmp/completion.bash"
+complete_words() {  # complete_words WORD... : the candidates for the last word
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _dnmf; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$tmp/completion.bash" "$@"
+}
+check "completes subcommands" test "$(complete_words dnmf clu)" = cluster
+check "completes flags" grep -qx -- --model <<<"$(complete_words dnmf cluster x.mtx --mod)"
+check "completes data models" test "$(complete_words dnmf cluster x.mtx --model danmf | tr '\n' ' ')" = "danmf danmf-crfr "
+check "completes graph models" grep -qx dasnmf <<<"$(complete_words dnmf graph cluster e.txt --model d)"
+check "completes choice values" test "$(complete_words dnmf cluster x --loss k)" = kl
+
 # Help for each subcommand.
 for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086

@@ -7,7 +7,10 @@ build_root=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-meson install -C "$build_root" --destdir "$tmp/stage" --no-rebuild --quiet --tags runtime,devel >/dev/null
+meson install -C "$build_root" --destdir "$tmp/stage" --no-rebuild --quiet --tags runtime,devel,man >/dev/null
+[ -n "$(find "$tmp/stage" -path '*man1/dnmf.1')" ] || { echo "man page dnmf.1 was not installed" >&2; exit 1; }
+[ -n "$(find "$tmp/stage" -path '*bash-completion/completions/dnmf')" ] \
+  || { echo "bash completion was not installed" >&2; exit 1; }
 pc=$(find "$tmp/stage" -name dnmf.pc | head -n 1)
 [ -n "$pc" ] || { echo "dnmf.pc was not installed" >&2; exit 1; }
 libdir=$(cd "$(dirname "$pc")/.." && pwd)

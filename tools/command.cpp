@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <sstream>
 
 #include "dnmf/core/error.hpp"
@@ -101,6 +102,12 @@ void Command::add_model_options(InputKind kind, const std::vector<std::string>& 
     info.short_name = spec.short_name;
     if (spec.type != OptionType::flag) info.value_name = spec.value_name.empty() ? "X" : spec.value_name;
     info.help = spec.help;
+    // One option name, different meanings (dn2mfgl's β weight, nmf's β of the loss):
+    // each model's help, named.
+    std::vector<std::string> helps;
+    for (const auto& [m, o] : users)
+      if (o->help != spec.help || !helps.empty()) helps.push_back(m->name + ": " + o->help);
+    if (!helps.empty()) info.help = users.front().first->name + ": " + spec.help + "; " + join(helps, "; ");
     if (spec.type == OptionType::choice) info.help += " (" + join(spec.choices, "|") + ")";
     // Default per model when they differ.
     std::vector<std::pair<std::string, std::vector<std::string>>> defaults;  // text -> models
@@ -326,6 +333,38 @@ std::string Command::markdown() const {
       if (m.input == model_kind_)
         out << "| `" << m.name << "` | " << m.title << " | " << m.paper << " | " << m.section << " |\n";
   }
+  return out.str();
+}
+
+std::string Command::bash_completion() const {
+  std::ostringstream out;
+  std::string flags;
+  for (const auto& e : entries_) {
+    flags += " --" + e->info.name;
+    if (!e->info.short_name.empty()) flags += " -" + e->info.short_name;
+  }
+  flags += " --help";
+  // Values of the options with a fixed set: --model and the registry's choice options.
+  std::map<std::string, std::string> values;
+  if (model_options_) {
+    std::string models;
+    for (const auto& m : model_registry())
+      if (m.input == model_kind_) {
+        models += (models.empty() ? "" : " ") + m.name;
+        for (const auto& o : m.options)
+          if (o.type == OptionType::choice) {
+            std::string words;
+            for (const auto& c : o.choices) words += (words.empty() ? "" : " ") + c;
+            values["--" + o.name] = words;
+          }
+      }
+    values["--model"] = models;
+  }
+  out << "    \"" << path_ << "\")\n      flags=\"" << flags.substr(1) << "\"\n      case \"$prev\" in\n";
+  for (const auto& [flag, words] : values)
+    if (find(flag.substr(2)))
+      out << "        " << flag << ") COMPREPLY=($(compgen -W \"" << words << "\" -- \"$cur\")); return ;;\n";
+  out << "      esac ;;\n";
   return out.str();
 }
 

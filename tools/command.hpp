@@ -73,6 +73,9 @@ class Command {
   std::string help_text() const;  ///< --help
   std::string markdown() const;   ///< docs/cli.md section
   std::string roff() const;       ///< man page section
+  /// The bash-completion case of this command: its flags, and the values of --model and
+  /// of every option with a fixed set of choices.
+  std::string bash_completion() const;
 
  private:
   struct Entry {
