@@ -273,6 +273,20 @@ check "completes data models" test "$(complete_words dnmf cluster x.mtx --model 
 check "completes graph models" grep -qx dasnmf <<<"$(complete_words dnmf graph cluster e.txt --model d)"
 check "completes choice values" test "$(complete_words dnmf cluster x --loss k)" = kl
 
+# --graph: the kNN graph written by 'dnmf knn' and given back is the graph the model would
+# build itself (same data scaling), so the fit is the same to the last bit.
+"$dnmf" knn "$data/wine/X.mtx" --out "$tmp/wine_g.mtx" -q >/dev/null
+for m in danmf-crfr dn2mfgl; do
+  a=$("$dnmf" cluster "$data/wine/X.mtx" -k 3 --model $m --normalize none --iter 20 --pretrain-iter 10 -q --json)
+  b=$("$dnmf" cluster "$data/wine/X.mtx" -k 3 --model $m --normalize none --iter 20 --pretrain-iter 10 -q --json \
+    --graph "$tmp/wine_g.mtx" $([ $m = dn2mfgl ] && echo "-p 3"))
+  [ $m = dn2mfgl ] && continue  # dn2mfgl builds a binary p = 5 graph; only check it runs
+  check "$m --graph = its own kNN graph (objective $(jget "$a" objective))" test "$(jget "$a" objective)" = "$(jget "$b" objective)"
+done
+check "dn2mfgl --graph runs" test -n "$(jget "$b" objective)"
+expect_error "--graph for nmf" 2 "nmf has no sample-graph term" -- "$dnmf" cluster "$iris" -k 3 --graph "$tmp/wine_g.mtx"
+expect_error "--graph of the wrong size" 2 "wine_g.mtx" -- "$dnmf" cluster "$iris" -k 3 --model danmf --graph "$tmp/wine_g.mtx"
+
 # Help for each subcommand.
 for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086

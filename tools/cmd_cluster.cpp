@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "dnmf/core/error.hpp"
+#include "dnmf/io/edge_list.hpp"
 #include "dnmf/io/labels.hpp"
 #include "dnmf/io/model_file.hpp"
 #include "dnmf/metrics/metrics.hpp"
@@ -20,6 +21,10 @@ std::unique_ptr<Command> make_cluster() {
   cmd->add("clusters", "k", "K", "number of clusters", "", "", true);
   cmd->add("model", "", "NAME", "the model (see the list below)", "nmf");
   cmd->add("labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI and purity");
+  cmd->add(
+      "graph", "", "EDGES",
+      "a sample graph to use instead of the kNN graph (edge list with node numbers 0..n-1 or Matrix Market "
+      "adjacency, undirected; e.g. the citations of attributed data): danmf, danmf-crfr, dn2mfgl");
   cmd->add("out", "o", "LABELS", "write the predicted labels here, one per line (\"-\" = stdout)");
   cmd->add("save-model", "", "FILE", "save the fitted encoder for 'dnmf transform' (danmf, danmf-crfr)");
   add_fit_output_options(*cmd);
@@ -61,6 +66,10 @@ int run_cluster(const Command& cmd) {
   const int k = static_cast<int>(cmd.integer("clusters", 0, 1, 2147483647));
   const std::string path = cmd.positional(0);
   const auto labels_path = cmd.get("labels");
+  const auto graph_path = cmd.get("graph");
+  if (graph_path && !spec.sample_graph)
+    throw UsageError("--graph: " + spec.name +
+                     " has no sample-graph term (models with one: danmf, danmf-crfr, dn2mfgl)");
   if (cmd.has("save-model") && !spec.encoder)
     throw UsageError("--save-model: " + spec.name + " has no encoder (models with one: danmf, danmf-crfr)");
   // Every output is checked before any input is read (docs/reliability.md).
@@ -69,7 +78,8 @@ int run_cluster(const Command& cmd) {
   if (const auto p = cmd.get("out")) out_labels = outputs.add(*p, "--out");
   if (const auto p = cmd.get("save-model")) out_model = outputs.add(*p, "--save-model");
   const FitOutputs fit_outputs = declare_fit_outputs(cmd, outputs);
-  outputs.check({{"DATA", path}, {"--labels", labels_path.value_or("")}});
+  outputs.check(
+      {{"DATA", path}, {"--labels", labels_path.value_or("")}, {"--graph", graph_path.value_or("")}});
 
   ProgressPrinter printer(cmd.has("quiet"));
   const auto start = std::chrono::steady_clock::now();
@@ -81,7 +91,16 @@ int run_cluster(const Command& cmd) {
   if (labels_path) truth = read_truth(*labels_path, X.rows());
   const double read_seconds = since(start);
 
+  Csr given_graph;
+  if (graph_path) {
+    set_stage("reading " + *graph_path);
+    io::EdgeListOptions eo;
+    eo.num_nodes = X.rows();
+    eo.named = 0;
+    given_graph = io::read_edge_list(*graph_path, eo);
+  }
   FitInput input;
+  if (graph_path) input.graph = &given_graph;
   input.data = &X;
   input.n_clusters = k;
   input.scaling = apply_normalization(spec, values, X);

@@ -8,6 +8,16 @@
 
 namespace dnmf {
 
+void require_sample_graph(const Csr& graph, Index n, const std::string& what) {
+  if (graph.rows() != n || graph.cols() != n)
+    throw InvalidOption(what + ": the sample graph has " + std::to_string(graph.rows()) +
+                        " nodes, the data " + std::to_string(n) + " samples");
+  for (double v : graph.values())
+    if (!(v >= 0.0) || !std::isfinite(v))
+      throw InvalidOption(what + ": the sample graph has a negative or non-finite weight");
+  if (!graph.is_symmetric()) throw InvalidOption(what + ": the sample graph must be undirected (symmetric)");
+}
+
 int AffinityOptions::resolved_neighbors(Index n) const {
   if (n_neighbors > 0) return n_neighbors;
   return static_cast<int>(std::floor(std::log(static_cast<double>(std::max<Index>(n, 1))))) + 1;

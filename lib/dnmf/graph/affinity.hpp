@@ -9,6 +9,10 @@
 
 namespace dnmf {
 
+/// Checks a sample graph given instead of a kNN graph: n×n for `n` samples, symmetric,
+/// finite and nonnegative (InvalidOption naming `what` and the problem otherwise).
+void require_sample_graph(const Csr& graph, Index n, const std::string& what);
+
 enum class AffinityWeights {
   binary,       ///< S_ij = 1 for neighbours
   heat,         ///< S_ij = exp(−‖x_i − x_j‖²/σ²)

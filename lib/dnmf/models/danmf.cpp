@@ -71,7 +71,10 @@ DanmfResult fit_danmf(const DataMatrix& X, const DanmfOptions& options, const Pr
   options.validate(X.rows(), X.cols());
   X.require_nonnegative("DANMF");
   DanmfResult result;
-  if (options.lambda_attractive > 0.0) {
+  if (options.lambda_attractive > 0.0 && options.given_graph) {
+    require_sample_graph(*options.given_graph, X.rows(), to_string(options.variant));
+    result.affinity = *options.given_graph;
+  } else if (options.lambda_attractive > 0.0) {
     const auto start = std::chrono::steady_clock::now();
     KnnOptions ko;
     ko.n_neighbors = options.graph.resolved_neighbors(X.rows());
@@ -141,7 +144,8 @@ FitResult fit_danmf_model(DanmfVariant variant, const FitInput& input, const Opt
   const DataMatrix& X = *input.data;
   const ModelSpec& spec = find_model(to_string(variant));
   DanmfOptions o = danmf_options(variant, v, X.rows(), X.cols(), input.n_clusters, spec);
-  const int p = o.lambda_attractive > 0 ? o.graph.resolved_neighbors(X.rows()) : 0;
+  o.given_graph = input.graph;
+  const int p = o.lambda_attractive > 0 && !input.graph ? o.graph.resolved_neighbors(X.rows()) : 0;
   DanmfResult r = fit_danmf(X, o, progress);
   FitResult out;
   ChainFit& fit = r.fit;
@@ -186,6 +190,7 @@ ModelSpec danmf_spec(DanmfVariant variant) {
   }
   s.section = "docs/models.md §3";
   s.encoder = true;
+  s.sample_graph = true;
   s.options.push_back(option_layers("4k,2k,k (each at most n)",
                                     "layer sizes r1,...,rl (r1 may exceed d; the last is the rank of H)"));
   if (crfr)

@@ -32,6 +32,9 @@ struct DanmfOptions {
   double lambda_frp = 0.5;
   /// The attractive graph S⁺ (docs/models.md §3.4: p = ⌊ln n⌋ + 1, heat kernel, max-symmetrised).
   AffinityOptions graph;
+  /// A sample graph to use instead of the kNN graph (n×n, symmetric, nonnegative: e.g.
+  /// the citation graph of attributed data); not owned. `graph` is then unused.
+  const Csr* given_graph = nullptr;
   /// Layers, iterations, exponents, safeguard, seed. chain.w_exponent = 0 (the default
   /// here) means default_w_exponent(), resolved when fitting.
   ChainOptions chain;

@@ -74,7 +74,8 @@ Dn2mfglResult fit_dn2mfgl(const DataMatrix& X, const Dn2mfglOptions& options, co
   Dn2mfglResult result;
   if (options.alpha > 0.0) {
     const auto start = std::chrono::steady_clock::now();
-    result.graph = affinity_graph(X, options.graph);
+    if (options.given_graph) require_sample_graph(*options.given_graph, X.rows(), "dn2mfgl");
+    result.graph = options.given_graph ? *options.given_graph : affinity_graph(X, options.graph);
     result.graph_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const Vector degree = result.graph.row_sums();
     result.min_degree = degree.size() ? degree.minCoeff() : 0.0;
@@ -121,7 +122,8 @@ FitResult fit_dn2mfgl_model(const FitInput& input, const OptionValues& v, const 
   o.chain.h_exponent = v.real("h-exponent");
   o.chain.safeguard = v.flag("safeguard");
   o.chain.seed = static_cast<std::uint64_t>(v.integer("seed"));
-  const int p = o.alpha > 0 ? o.graph.resolved_neighbors(X.rows()) : 0;
+  o.given_graph = input.graph;
+  const int p = o.alpha > 0 && !input.graph ? o.graph.resolved_neighbors(X.rows()) : 0;
   Dn2mfglResult r = fit_dn2mfgl(X, o, progress);
   FitResult out;
   ChainFit& fit = r.fit;
@@ -154,6 +156,7 @@ ModelSpec dn2mfgl_spec() {
   s.title = "Dn2MFGL: deep NMF with an L2,1 residual, local graph, global variance and sparsity terms";
   s.paper = "Saberi-Movahed et al., Expert Systems with Applications 249 (2024) 123645";
   s.section = "docs/models.md §4";
+  s.sample_graph = true;
   s.input = InputKind::data;
   s.options = {
       option_layers("150,10, r1 at most min(n, d)",

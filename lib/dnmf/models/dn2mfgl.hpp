@@ -22,6 +22,9 @@ struct Dn2mfglOptions {
   L21Mode l21 = L21Mode::samples;
   /// Local graph: the reference's K = 5 binary kNN graph, max-symmetrised.
   AffinityOptions graph;
+  /// A sample graph to use instead of the kNN graph (n×n, symmetric, nonnegative); not
+  /// owned. `graph` is then unused.
+  const Csr* given_graph = nullptr;
   /// Layers [150, 10], NMF pre-training (≤ 100 its, tolerance 1e-6), 100 outer iterations,
   /// exponent 1/2 on every update (the reference's square-root rule), safeguard on.
   ChainOptions chain;

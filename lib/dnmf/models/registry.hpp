@@ -36,9 +36,11 @@ struct FitCache {
 /// they need one); graph models read `graph`.
 struct FitInput {
   DataMatrix* data = nullptr;  ///< data models: scaled in place by the `normalize` option
-  const Csr* graph = nullptr;  ///< graph models: the adjacency (A_ij ≠ 0: edge i → j)
-  bool directed = false;       ///< graph models: the graph's edges have a direction
-  int n_clusters = 0;          ///< k of the clustering (the models' rank rules use it)
+  /// Graph models: the adjacency (A_ij ≠ 0: edge i → j). Data models with a sample-graph
+  /// term (ModelSpec::sample_graph): a given n×n sample graph instead of the kNN graph.
+  const Csr* graph = nullptr;
+  bool directed = false;  ///< graph models: the graph's edges have a direction
+  int n_clusters = 0;     ///< k of the clustering (the models' rank rules use it)
   /// The caller already scaled *data per the `normalize` option (apply_normalization)
   /// with these parameters; fit_model then leaves it as it is.
   bool scaled = false;
@@ -80,7 +82,9 @@ struct ModelSpec {
   std::string paper;    ///< reference
   std::string section;  ///< "docs/models.md §3"
   InputKind input = InputKind::data;
-  bool encoder = false;             ///< FitResult::encoder is set: the fit can encode new samples
+  bool encoder = false;  ///< FitResult::encoder is set: the fit can encode new samples
+  /// A data model with a sample-graph term: FitInput::graph, when set, replaces its kNN graph.
+  bool sample_graph = false;
   std::vector<OptionSpec> options;  ///< every option the model takes, defaults included
   /// Layer sizes when --layers (or nmf's --rank) is not given, from n, d and the number
   /// of clusters k: valid for every input. Empty function for models without layers.
