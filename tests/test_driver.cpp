@@ -209,3 +209,30 @@ BOOST_AUTO_TEST_CASE(job_share_never_goes_back_and_ends_at_one) {
     }
   }
 }
+
+BOOST_AUTO_TEST_CASE(a_stop_during_pretraining_ends_the_whole_fit) {
+  // Returning false from the callback in the first pre-training layer stops every deep
+  // model there: no later layer, no fine-tuning, no further restart, status says so.
+  const Dense x = test::test_data(30, 6, 1.0, 4);
+  const dnmf::Csr graph = test::sbm(30, 3, 0.6, 0.05, false, 3);
+  for (const auto& spec : dnmf::model_registry()) {
+    BOOST_TEST_CONTEXT("model " << spec.name) {
+      dnmf::OptionValues v = spec.defaults();
+      if (v.contains("restarts")) v.set("restarts", std::int64_t{2});
+      dnmf::DataMatrix X{Dense(x)};
+      dnmf::FitInput in;
+      in.n_clusters = 3;
+      if (spec.input == dnmf::InputKind::data)
+        in.data = &X;
+      else
+        in.graph = &graph;
+      int calls = 0;
+      const dnmf::FitResult fit = dnmf::fit_model(spec, in, v, [&](const dnmf::IterationInfo&) {
+        ++calls;
+        return calls < 3;
+      });
+      BOOST_TEST(calls == 3);
+      BOOST_TEST((fit.status == dnmf::Status::stopped_by_callback));
+    }
+  }
+}

@@ -334,6 +334,7 @@ ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& o
     });
     fit.U = std::move(r.W);
     fit.V = std::move(r.H);
+    fit.status = r.status;
     fit.iterations = r.iterations;
     fit.objective = std::move(r.objective);
     return fit;
@@ -350,8 +351,9 @@ ShallowFit fit_shallow_anmf(const DataMatrix& Z, int rank, const ChainOptions& o
   Sweeper sweeper(state, terms, o, stage);
   sweeper.evaluate_all(0);
   std::vector<Dense> W{std::move(fit.U)};
-  sweeper.run(W, {options.pretrain_iterations, options.pretrain_tolerance, StopTest::relative_to_previous},
-              fit.objective, fit.iterations, progress);
+  fit.status = sweeper.run(
+      W, {options.pretrain_iterations, options.pretrain_tolerance, StopTest::relative_to_previous},
+      fit.objective, fit.iterations, progress);
   fit.U = std::move(W[0]);
   fit.V = state.H();
   return fit;
@@ -419,6 +421,18 @@ ChainFit fit_deep_chain(const DataMatrix& X, const std::vector<const ChainTerm*>
     V = std::move(shallow.V);
     pre_iterations.push_back(shallow.iterations);
     pre_traces.push_back(std::move(shallow.objective));
+    if (shallow.status == Status::stopped_by_callback) {
+      // Stopped while pre-training: no later layer and no fine-tuning runs. What exists
+      // is returned as it is (H is the last pre-trained layer's code).
+      ChainFit stopped;
+      stopped.status = Status::stopped_by_callback;
+      stopped.W = std::move(W);
+      stopped.H = std::move(V);
+      stopped.pretrain_iterations = std::move(pre_iterations);
+      stopped.pretrain_objective = std::move(pre_traces);
+      stopped.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      return stopped;
+    }
   }
   const double tuned = static_cast<double>(l) * layer_share;
   ChainFit fit = fine_tune_deep_chain(X, terms, options, std::move(W), std::move(V),

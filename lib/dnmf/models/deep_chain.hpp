@@ -79,6 +79,7 @@ Dense chain_product(const std::vector<Dense>& W);
 /// O(nnz(Z)·r + (n + a)·r²) (O(a²r) for the Z(ZᵀU) part when a d×d Gram is used).
 struct ShallowFit {
   Dense U, V;
+  Status status = Status::not_run;  ///< stopped_by_callback: the caller must stop too
   int iterations = 0;
   std::vector<double> objective;
 };

@@ -12,10 +12,10 @@ Dense Encoder::transform(DataMatrix& X) const {
   if (X.cols() != features())
     throw InvalidOption("the data has " + std::to_string(X.cols()) +
                         " features but the model was fitted on " + std::to_string(features()));
-  X.require_nonnegative("the encoder");
   // Scaled as the training data were: the same divisor or feature ranges, not the new
-  // data's own.
+  // data's own; then, like the training data after scaling, it must be nonnegative.
   scaling.apply(X);
+  X.require_nonnegative("the encoder");
   Dense H;
   X.times(chain_product(W), H);
   if (!H.allFinite())
