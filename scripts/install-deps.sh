@@ -16,7 +16,15 @@ packages=(
   nlohmann-json3-dev                 # JSON output (header-only)
   libspectra-dev                     # Lanczos eigensolvers: spectral clustering, NNDSVD (header-only)
   python3                            # the test scripts read JSON with it
+  pybind11-dev python3-pybind11      # the Python package's bindings (python/)
+  python3-numpy python3-scipy        # the Python package: arrays and sparse matrices
+  python3-pytest                     # the Python tests (meson test --suite python)
 )
+# Optional for the Python package (its tests skip what is missing): scikit-learn's
+# estimator checks, graph objects and plots. DNMF_WITH_PYTHON_EXTRAS=0 leaves them out.
+if [ "${DNMF_WITH_PYTHON_EXTRAS:-1}" = 1 ]; then
+  packages+=(python3-sklearn python3-networkx python3-igraph python3-matplotlib)
+fi
 if [ "${DNMF_WITH_FORMAT:-0}" = 1 ]; then packages+=(clang-format); fi
 if [ "${DNMF_WITH_LEIDEN:-0}" = 1 ]; then packages+=(python3-igraph python3-leidenalg); fi
 # libFuzzer harnesses and the sanitizer build of .ci/run: clang with its runtimes.
