@@ -287,6 +287,30 @@ check "dn2mfgl --graph runs" test -n "$(jget "$b" objective)"
 expect_error "--graph for nmf" 2 "nmf has no sample-graph term" -- "$dnmf" cluster "$iris" -k 3 --graph "$tmp/wine_g.mtx"
 expect_error "--graph of the wrong size" 2 "wine_g.mtx" -- "$dnmf" cluster "$iris" -k 3 --model danmf --graph "$tmp/wine_g.mtx"
 
+# -k A:B suggests the number of clusters: 4 blobs in the data, 5 planted blocks in a graph.
+python3 - "$tmp" <<'PY'
+import random, sys
+random.seed(3)
+d = sys.argv[1]
+with open(f"{d}/blobs.csv", "w") as f:
+    for c in range(4):
+        centre = [0.0] * 6; centre[c] = 5.0; centre[(c + 1) % 6] = 2.0
+        for i in range(40):
+            f.write(",".join(f"{max(0.0, x + random.gauss(0, 0.4)):.6f}" for x in centre) + "\n")
+with open(f"{d}/sbm.txt", "w") as f:
+    for i in range(150):
+        for j in range(i + 1, 150):
+            if random.random() < (0.3 if i // 30 == j // 30 else 0.01):
+                f.write(f"{i} {j}\n")
+PY
+json=$("$dnmf" cluster "$tmp/blobs.csv" -k 2:7 -q --json)
+check "k sweep suggests the 4 blobs (got $(jget "$json" suggested_k))" test "$(jget "$json" suggested_k)" = 4
+json=$("$dnmf" graph cluster "$tmp/sbm.txt" -k 2:8 -q --json)
+check "k sweep suggests the 5 planted blocks (got $(jget "$json" suggested_k))" test "$(jget "$json" suggested_k)" = 5
+check "k sweep reports stability per k" python3 -c 'import json, sys; t = json.loads(sys.argv[1])["table"]; sys.exit(len(t) != 7 or not all(0 <= r["stability"] <= 1 for r in t))' "$json"
+expect_error "k range must grow" 2 "expected A:B with A < B" -- "$dnmf" cluster "$iris" -k 5:3
+expect_error "k range writes no labels" 2 "writes no labels" -- "$dnmf" cluster "$iris" -k 2:4 --out "$tmp/x.txt"
+
 # Help for each subcommand.
 for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086

@@ -387,3 +387,19 @@ BOOST_AUTO_TEST_CASE(empty_and_invalid) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(silhouette_matches_a_hand_computed_case) {
+  // Points 0, 1 (cluster 0) and 4, 6 (cluster 1) on a line:
+  // s(0) = (5 − 1)/5, s(1) = (4 − 1)/4, s(4) = (3.5 − 2)/3.5, s(6) = (5.5 − 2)/5.5.
+  dnmf::Dense x(4, 1);
+  x << 0, 1, 4, 6;
+  const std::vector<int> labels{0, 0, 1, 1};
+  const double expected = (4.0 / 5 + 3.0 / 4 + 1.5 / 3.5 + 3.5 / 5.5) / 4;
+  BOOST_TEST(dnmf::silhouette(x, labels) == expected, boost::test_tools::tolerance(1e-14));
+  // A singleton counts 0: {0, 1, 4 | 6} gives s = 3.5/6, 3/5, (2 − 3.5)/3.5 and 0.
+  BOOST_TEST(dnmf::silhouette(x, {0, 0, 0, 1}) == (3.5 / 6 + 3.0 / 5 - 1.5 / 3.5) / 4,
+             boost::test_tools::tolerance(1e-14));
+  // One cluster gives 0; sampling with max_samples = n is exact.
+  BOOST_TEST(dnmf::silhouette(x, {0, 0, 0, 0}) == 0.0);
+  BOOST_TEST(dnmf::silhouette(x, labels, 4, 9) == expected, boost::test_tools::tolerance(1e-14));
+}

@@ -18,7 +18,8 @@ std::unique_ptr<Command> make_cluster() {
       "Factorise DATA (Matrix Market, one sample per row, optionally .gz) with a data model, run k-means (or "
       "argmax) on the representation and report or write the labels.",
       std::vector<std::pair<std::string, std::string>>{{"DATA", "data file (\"-\" = standard input)"}});
-  cmd->add("clusters", "k", "K", "number of clusters", "", "", true);
+  cmd->add("clusters", "k", "K", "number of clusters, or A:B to fit each k from A to B and suggest one", "",
+           "", true);
   cmd->add("model", "", "NAME", "the model (see the list below)", "nmf");
   cmd->add("labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI and purity");
   cmd->add(
@@ -63,7 +64,12 @@ int run_cluster(const Command& cmd) {
   apply_general_options(cmd);
   const ModelSpec& spec = find_model(cmd.get_or("model", "nmf"), InputKind::data);
   OptionValues values = cmd.model_values(spec);
-  const int k = static_cast<int>(cmd.integer("clusters", 0, 1, 2147483647));
+  const auto k_range = cluster_range(cmd);
+  if (k_range && (cmd.has("out") || cmd.has("save-model") || cmd.has("labels") || cmd.has("out-embedding") ||
+                  cmd.has("trace")))
+    throw UsageError(
+        "-k A:B selects k; it writes no labels, model or embedding (run again with the k chosen)");
+  const int k = k_range ? k_range->second : static_cast<int>(cmd.integer("clusters", 0, 1, 2147483647));
   const std::string path = cmd.positional(0);
   const auto labels_path = cmd.get("labels");
   const auto graph_path = cmd.get("graph");
@@ -112,6 +118,7 @@ int run_cluster(const Command& cmd) {
                             std::to_string(X.cols()) + " features, " +
                             (X.is_sparse() ? "sparse, nnz " + std::to_string(X.stored_entries()) : "dense") +
                             "), model " + spec.name);
+  if (k_range) return run_k_sweep(cmd, spec, values, input, k_range->first, k_range->second, printer);
   set_stage("fitting " + spec.name + " on " + path + " (" + std::to_string(X.rows()) + " x " +
             std::to_string(X.cols()) + ")");
   const FitResult fit = fit_model(spec, input, values, printer.callback());

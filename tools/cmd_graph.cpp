@@ -140,7 +140,8 @@ std::unique_ptr<Command> make_graph_cluster() {
                                 "conductance (and ACC/NMI/ARI with "
                                 "--labels).",
                                 std::vector<std::pair<std::string, std::string>>{{"EDGES", kEdgesHelp}});
-  cmd->add("clusters", "k", "K", "number of clusters", "", "", true);
+  cmd->add("clusters", "k", "K", "number of clusters, or A:B to fit each k from A to B and suggest one", "",
+           "", true);
   cmd->add("model", "", "NAME", "the model (see the list below)", "symnmf; asymnmf with --directed");
   add_graph_input_options(*cmd);
   cmd->add("labels", "", "TRUTH", "ground-truth labels: report ACC, NMI, ARI");
@@ -156,7 +157,10 @@ int run_graph_cluster(const Command& cmd) {
   const bool directed = cmd.has("directed");
   const ModelSpec& spec = find_model(cmd.get_or("model", directed ? "asymnmf" : "symnmf"), InputKind::graph);
   OptionValues values = cmd.model_values(spec);
-  const int k = static_cast<int>(cmd.integer("clusters", 0, 1, 2147483647));
+  const auto k_range = cluster_range(cmd);
+  if (k_range && (cmd.has("out") || cmd.has("labels") || cmd.has("out-embedding") || cmd.has("trace")))
+    throw UsageError("-k A:B selects k; it writes no labels or embedding (run again with the k chosen)");
+  const int k = k_range ? k_range->second : static_cast<int>(cmd.integer("clusters", 0, 1, 2147483647));
   const std::string path = cmd.positional(0);
   const auto labels_path = cmd.get("labels");
   Outputs outputs;
@@ -185,6 +189,7 @@ int run_graph_cluster(const Command& cmd) {
                             std::to_string(directed ? A.nnz() : A.nnz() / 2) +
                             (directed ? " directed" : " undirected") + " edges), " + spec.name +
                             " k = " + std::to_string(k));
+  if (k_range) return run_k_sweep(cmd, spec, values, input, k_range->first, k_range->second, printer);
   set_stage("fitting " + spec.name + " on " + path + " (" + std::to_string(A.rows()) + " nodes)");
   const FitResult fit = fit_model(spec, input, values, printer.callback());
   const auto assign_start = std::chrono::steady_clock::now();

@@ -89,6 +89,18 @@ struct FitOutputs {
 FitOutputs declare_fit_outputs(const Command& cmd, Outputs& outputs);
 void write_fit_outputs(Outputs& outputs, const FitOutputs& which, const FitResult& fit);
 
+/// -k K or -k A:B (a range, A < B, both >= 2 unless A = 1): the range, or nullopt for one k.
+std::optional<std::pair<int, int>> cluster_range(const Command& cmd);
+
+/// Model selection over k = A..B (-k A:B): per k, the model fitted from the seed and from
+/// a second restart seed, labels from each; the table gives the objective, the
+/// silhouette of the representation (data) or the modularity (graphs), and the stability
+/// (ARI between the two fits' labels), and suggests the k with the highest silhouette
+/// (data) or modularity (graphs). `input` is ready for fit_model (data already scaled);
+/// prints text or JSON. Returns the exit code.
+int run_k_sweep(const Command& cmd, const ModelSpec& spec, const OptionValues& values, FitInput input,
+                int k_lo, int k_hi, ProgressPrinter& printer);
+
 /// Peak resident memory of this process so far (VmHWM), in bytes; 0 when unknown.
 std::int64_t peak_memory_bytes();
 

@@ -9,10 +9,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <numeric>
 #include <string>
 #include <unordered_map>
 
 #include "dnmf/core/error.hpp"
+#include "dnmf/core/rng.hpp"
 #include "dnmf/core/types.hpp"
 #include "dnmf/metrics/hungarian.hpp"
 
@@ -189,6 +192,49 @@ Evaluation evaluate(const std::vector<int>& truth, const std::vector<int>& predi
   e.ari = ari_of(c);
   e.purity = purity_of(c);
   return e;
+}
+
+double silhouette(const Dense& points, const std::vector<int>& labels, Index max_samples,
+                  std::uint64_t seed) {
+  const Index n = points.rows();
+  if (static_cast<Index>(labels.size()) != n) throw InvalidOption("silhouette: one label per point");
+  if (n == 0) return 0.0;
+  const int k = *std::max_element(labels.begin(), labels.end()) + 1;
+  std::vector<Index> size(static_cast<size_t>(k), 0);
+  for (int l : labels) {
+    if (l < 0) throw InvalidOption("silhouette: labels must be >= 0");
+    ++size[static_cast<size_t>(l)];
+  }
+  if (std::count_if(size.begin(), size.end(), [](Index s) { return s > 0; }) < 2) return 0.0;
+  std::vector<Index> sample(static_cast<size_t>(n));
+  std::iota(sample.begin(), sample.end(), Index{0});
+  if (n > max_samples) {
+    Rng rng(seed);
+    for (Index i = 0; i < max_samples; ++i)
+      std::swap(
+          sample[static_cast<size_t>(i)],
+          sample[static_cast<size_t>(i + static_cast<Index>(rng.below(static_cast<std::uint64_t>(n - i))))]);
+    sample.resize(static_cast<size_t>(max_samples));
+  }
+  double total = 0.0;
+#pragma omp parallel for schedule(dynamic, 16) reduction(+ : total)
+  for (size_t s = 0; s < sample.size(); ++s) {
+    const Index i = sample[s];
+    std::vector<double> sum(static_cast<size_t>(k), 0.0);
+    for (Index j = 0; j < n; ++j)
+      if (j != i)
+        sum[static_cast<size_t>(labels[static_cast<size_t>(j)])] += (points.row(i) - points.row(j)).norm();
+    const int own = labels[static_cast<size_t>(i)];
+    if (size[static_cast<size_t>(own)] <= 1) continue;  // s(i) = 0
+    const double a = sum[static_cast<size_t>(own)] / static_cast<double>(size[static_cast<size_t>(own)] - 1);
+    double b = std::numeric_limits<double>::infinity();
+    for (int c = 0; c < k; ++c)
+      if (c != own && size[static_cast<size_t>(c)] > 0)
+        b = std::min(b, sum[static_cast<size_t>(c)] / static_cast<double>(size[static_cast<size_t>(c)]));
+    const double m = std::max(a, b);
+    total += m > 0 ? (b - a) / m : 0.0;
+  }
+  return total / static_cast<double>(sample.size());
 }
 
 }  // namespace dnmf

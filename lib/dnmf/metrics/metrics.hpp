@@ -1,7 +1,10 @@
 // External clustering quality measures. Labels are arbitrary ints (remapped internally).
 #pragma once
 
+#include <cstdint>
 #include <vector>
+
+#include "dnmf/core/types.hpp"
 
 namespace dnmf {
 
@@ -28,5 +31,13 @@ struct Evaluation {
 };
 /// All four; throws InvalidOption if the sizes differ or are zero.
 Evaluation evaluate(const std::vector<int>& truth, const std::vector<int>& predicted);
+
+/// Mean silhouette (Rousseeuw 1987) of the rows of `points` under `labels`, Euclidean:
+/// s(i) = (b − a)/max(a, b) with a the mean distance to i's own cluster and b the
+/// smallest mean distance to another cluster; 0 for a point alone in its cluster. Over
+/// at most `max_samples` points drawn with `seed` (all when n is smaller), each against
+/// all n points: O(min(n, max_samples)·n·r). Fewer than two clusters give 0.
+double silhouette(const Dense& points, const std::vector<int>& labels, Index max_samples = 2000,
+                  std::uint64_t seed = 0);
 
 }  // namespace dnmf
