@@ -356,3 +356,34 @@ BOOST_AUTO_TEST_CASE(loss_names_parse_and_refuse) {
   BOOST_TEST((dnmf::parse_nmf_loss("is") == dnmf::NmfLoss::is));
   BOOST_CHECK_THROW(dnmf::parse_nmf_loss("l1"), dnmf::InvalidOption);
 }
+
+BOOST_AUTO_TEST_CASE(hals_is_monotone_and_gets_further_than_mu_in_as_many_iterations) {
+  // Each HALS column step is the exact minimiser over that column (docs/models.md §2.2):
+  // the objective never rises, it equals the dense residual, sparse = dense, and after
+  // the same 60 iterations from the same start it is at or below the MU value.
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    const Dense x = sparse_data(40, 25, 0.3, seed);
+    dnmf::NmfOptions o;
+    o.rank = 5;
+    o.max_iterations = 60;
+    o.seed = seed;
+    const auto mu = dnmf::fit_nmf(DataMatrix(x), o);
+    o.solver = dnmf::NmfSolver::hals;
+    const auto hals = dnmf::fit_nmf(DataMatrix(x), o);
+    const auto sparse = dnmf::fit_nmf(DataMatrix(Csr::from_dense(x)), o);
+    BOOST_TEST_CONTEXT("seed " << seed) {
+      for (size_t t = 1; t < hals.objective.size(); ++t)
+        BOOST_TEST(hals.objective[t] <= hals.objective[t - 1] * (1 + 1e-12) + 1e-300);
+      BOOST_TEST(hals.objective.back() == dense_objective(x, hals), boost::test_tools::tolerance(1e-9));
+      BOOST_TEST(hals.objective.back() <= mu.objective.back());
+      BOOST_TEST((sparse.H - hals.H).norm() <= 1e-9 * hals.H.norm());
+      BOOST_TEST((hals.H.array() >= 0).all());
+    }
+  }
+  dnmf::NmfOptions bad;
+  bad.rank = 2;
+  bad.solver = dnmf::NmfSolver::hals;
+  bad.loss = dnmf::NmfLoss::kl;
+  BOOST_CHECK_THROW(dnmf::fit_nmf(DataMatrix(sparse_data(10, 6, 0.5, 1)), bad), dnmf::InvalidOption);
+  BOOST_CHECK_THROW(dnmf::parse_nmf_solver("anls"), dnmf::InvalidOption);
+}

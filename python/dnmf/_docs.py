@@ -1,6 +1,6 @@
 """The estimator reference of docs/python.md, generated from the model registry.
 
-    PYTHONPATH=python:build-py/python python3 -m dnmf._docs --update docs/python.md
+    PYTHONPATH=python:build/python python3 -m dnmf._docs --update docs/python.md
 
 rewrites the block between the BEGIN/END markers; a test fails when it is stale.
 """

@@ -15,7 +15,13 @@ namespace dnmf {
 /// The loss of plain NMF (docs/models.md §2.1): D_β(X ‖ HWᵀ) with β = 2 (frobenius, half the
 /// squared error up to the factor), 1 (kl), 0 (is) or `NmfOptions::beta` (beta).
 enum class NmfLoss { frobenius, kl, is, beta };
-NmfLoss parse_nmf_loss(const std::string& name);  ///< "frobenius|kl|is|beta"; InvalidOption otherwise
+
+/// How the Frobenius loss is minimised (docs/models.md §2.2): Lee–Seung multiplicative
+/// updates, or HALS (exact column-wise block coordinate descent; same cost per
+/// iteration, far fewer iterations to a given error).
+enum class NmfSolver { mu, hals };
+NmfSolver parse_nmf_solver(const std::string& name);  ///< "mu|hals"; InvalidOption otherwise
+NmfLoss parse_nmf_loss(const std::string& name);      ///< "frobenius|kl|is|beta"; InvalidOption otherwise
 const char* to_string(NmfLoss loss);
 
 struct NmfOptions {
@@ -33,7 +39,8 @@ struct NmfOptions {
   /// Optional floor applied after each update (0 = none, as the reference codes).
   double floor = 0.0;
   NmfLoss loss = NmfLoss::frobenius;
-  double beta = 1.5;  ///< β of NmfLoss::beta (any finite value)
+  NmfSolver solver = NmfSolver::mu;  ///< hals only with the Frobenius loss
+  double beta = 1.5;                 ///< β of NmfLoss::beta (any finite value)
   /// The β of the loss (2, 1, 0 or `beta`).
   double effective_beta() const;
   void validate(Index n, Index d) const;  ///< throws InvalidOption naming the field
