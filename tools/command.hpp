@@ -98,6 +98,9 @@ class Command {
   InputKind model_kind_ = InputKind::data;
 };
 
+/// "-k, --clusters" as help and docs show an option.
+std::string flag_names(const OptionInfo& o);
+
 /// "--name" / "--no-name" as the CLI spells a model option.
 std::string cli_flag_name(const OptionSpec& spec);
 
