@@ -195,10 +195,16 @@ def write_report(rows, args, manifest, elapsed):
     w = lines.append
     w("# Cluster quality with the documented defaults")
     w("")
-    w(f"Written by `bench/quality.py` ({time.strftime('%Y-%m-%d')}, {elapsed / 60:.0f} min on this 2-core machine). "
+    fit_minutes = sum(float(r["seconds"]) for r in rows if r.get("seconds") not in (None, "", "nan")) / 60
+    w(f"Written by `bench/quality.py` ({time.strftime('%Y-%m-%d')}; the fits and baselines below took "
+      f"{fit_minutes:.0f} min together on this 2-core machine, with other work running beside them). "
       "Every model runs with its defaults (`docs/cli.md`) — one setting per model, the same for every dataset, "
-      "no per-dataset tuning on labels; restarts keep the lowest objective. Seeds 0–4 below 5 000 samples or "
-      "nodes, 0–2 below 20 000, seed 0 above; mean ± std over seeds. NMI is scikit-learn's (arithmetic), ACC "
+      "no per-dataset tuning on labels; restarts keep the lowest objective. "
+      f"Below 5 000 samples or nodes every method runs with seeds 0–{args.seeds - 1}; from 5 000 one seed, and (budget "
+      "of this 2-core machine, `--full` lifts it) the data sets there run nmf, danmf-crfr (below 20 000), the "
+      "shallow graph models on the kNN graph (asymnmf below 20 000) and the baselines, graphs from 20 000 nodes the "
+      "shallow graph models; mean ± std over seeds. The published column lists the model whose paper row is "
+      "quoted (`bench/papers.tsv`: danmf = the DANMF-CRFR paper's plain DANMF row). NMI is scikit-learn's (arithmetic), ACC "
       "uses the Hungarian matching. Baselines in the same run: k-means on the data (auto-scaled as the deep "
       "models scale it), spectral clustering (NJW: k leading eigenvectors of D^-1/2 S D^-1/2, unit rows, "
       "k-means) and Leiden (modularity, python3-leidenalg; it picks its own number of communities) on the "
@@ -229,7 +235,7 @@ def write_report(rows, args, manifest, elapsed):
                 if m.startswith("leiden") and by[d].get(m):
                     cell += f" ({by[d][m][0]['note'].split()[0]})"
                 cells.append(cell)
-            pub = "; ".join(f"{p['paper'].split(',')[0]} {p['nmi']}" for p in paper.get(d, {}).values())
+            pub = "; ".join(f"{model}: {p['nmi']}" for model, p in paper.get(d, {}).items())
             w(f"| {d} | {manifest[d]['n']} | {manifest[d]['classes']} | " + " | ".join(cells) + f" | {pub} |")
         w("")
         w(f"ACC and ARI, mean over seeds ({'data sets' if kind == 'features' else 'graphs'}):")
