@@ -26,13 +26,11 @@
 #include <string>
 #include <vector>
 
-#include "dnmf/cluster/assign.hpp"
-#include "dnmf/cluster/kmeans.hpp"
 #include "dnmf/io/data_file.hpp"
 #include "dnmf/io/labels.hpp"
 #include "dnmf/io/output.hpp"
 #include "dnmf/metrics/metrics.hpp"
-#include "dnmf/models/danmf.hpp"
+#include "dnmf/models/registry.hpp"
 
 namespace {
 
@@ -109,21 +107,28 @@ struct Run {
 
 Run run_once(const Data& data, const Config& c, bool crfr, std::uint64_t seed, int pretrain, int iterations) {
   const auto start = std::chrono::steady_clock::now();
-  dnmf::DanmfOptions o;
-  o.variant = crfr ? dnmf::DanmfVariant::crfr : dnmf::DanmfVariant::danmf;
-  o.chain.layers = c.layers;
-  o.lambda_repulsive = c.rep;
-  o.lambda_attractive = crfr ? c.att : c.danmf_att;
-  o.lambda_frp = c.frp;
-  o.chain.w_exponent = o.default_w_exponent();
-  o.chain.pretrain_iterations = pretrain;
-  o.chain.max_iterations = iterations;
-  o.chain.seed = seed;
-  const auto r = dnmf::fit_danmf(data.X, o);
-  dnmf::KMeansOptions km;
-  km.n_clusters = data.classes;
-  km.seed = seed;
-  const auto labels = dnmf::kmeans(dnmf::normalize_rows_l1(r.fit.H), km).labels;
+  // Through the model registry (as `dnmf cluster`), with this table's settings as option
+  // values; the data were scaled by load() and the rows of H are scaled to sum 1 before
+  // k-means, as in the reference code.
+  const dnmf::ModelSpec& spec = dnmf::find_model(crfr ? "danmf-crfr" : "danmf", dnmf::InputKind::data);
+  dnmf::OptionValues v = spec.defaults();
+  v.set("layers", std::vector<std::int64_t>(c.layers.begin(), c.layers.end()));
+  if (crfr) {
+    v.set("lambda-rep", c.rep);
+    v.set("lambda-frp", c.frp);
+  }
+  v.set("lambda-att", crfr ? c.att : c.danmf_att);
+  v.set("pretrain-iter", std::int64_t{pretrain});
+  v.set("iter", std::int64_t{iterations});
+  v.set("seed", static_cast<std::int64_t>(seed));
+  v.set("normalize", std::string("none"));
+  v.set("kmeans-normalize", std::string("l1"));
+  dnmf::DataMatrix X = data.X;
+  dnmf::FitInput input;
+  input.data = &X;
+  input.n_clusters = data.classes;
+  const dnmf::FitResult fit = dnmf::fit_model(spec, input, v);
+  const auto labels = dnmf::assign_labels(fit, v, data.classes).labels;
   const auto e = dnmf::evaluate(data.truth, labels);
   return {e.nmi, e.acc, e.ari,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};

@@ -19,15 +19,12 @@
 #include <string>
 #include <vector>
 
-#include "dnmf/cluster/assign.hpp"
-#include "dnmf/cluster/kmeans.hpp"
 #include "dnmf/core/rng.hpp"
 #include "dnmf/io/data_file.hpp"
 #include "dnmf/io/labels.hpp"
 #include "dnmf/io/matrix_market.hpp"
 #include "dnmf/metrics/metrics.hpp"
-#include "dnmf/models/danmf.hpp"
-#include "dnmf/models/dn2mfgl.hpp"
+#include "dnmf/models/registry.hpp"
 
 namespace {
 
@@ -65,14 +62,18 @@ struct Line {
 
 Line run(const dnmf::DataMatrix& X, const std::vector<int>& truth, int pretrain, int iterations, bool dn2) {
   const auto start = Clock::now();
-  dnmf::DanmfOptions o;
-  o.chain.layers = {256, 128, 64};
-  o.chain.pretrain_iterations = pretrain;
-  o.chain.max_iterations = iterations;
-  o.chain.w_exponent = o.default_w_exponent();
-  dnmf::Dn2mfglOptions g;  // reference defaults (layers 150-10, K = 5 binary graph)
-  g.chain.pretrain_iterations = pretrain;
-  g.chain.max_iterations = iterations;
+  // Through the model registry (as `dnmf cluster`): danmf-crfr with layers 256-128-64 and
+  // its default λ's; dn2mfgl with the reference weights α = β = ν = 1 (layers 150-10, K = 5
+  // binary graph). main() scaled X already; the rows of H are scaled to sum 1 for danmf-crfr.
+  const dnmf::ModelSpec& spec = dnmf::find_model(dn2 ? "dn2mfgl" : "danmf-crfr", dnmf::InputKind::data);
+  dnmf::OptionValues v = spec.defaults();
+  if (!dn2) v.set("layers", std::vector<std::int64_t>{256, 128, 64});
+  if (dn2)
+    for (const char* w : {"alpha", "beta", "nu"}) v.set(w, 1.0);
+  v.set("pretrain-iter", std::int64_t{pretrain});
+  v.set("iter", std::int64_t{iterations});
+  v.set("normalize", std::string("none"));
+  v.set("kmeans-normalize", std::string(dn2 ? "none" : "l1"));
   // Wall-clock marks from the progress callback: start of the fit proper (after the
   // graph), first and last fine-tuning iterations.
   Clock::time_point first_fine{}, last_fine{}, fit_start = Clock::now();
@@ -88,26 +89,20 @@ Line run(const dnmf::DataMatrix& X, const std::vector<int>& truth, int pretrain,
     }
     return true;
   };
-  dnmf::ChainFit fit;
   Line line;
-  if (dn2) {
-    auto r = dnmf::fit_dn2mfgl(X, g, callback);
-    line.graph = r.graph_seconds;
-    fit = std::move(r.fit);
-  } else {
-    auto r = dnmf::fit_danmf(X, o, callback);
-    line.graph = r.graph_seconds;
-    fit = std::move(r.fit);
-  }
+  dnmf::DataMatrix data = X;
+  dnmf::FitInput input;
+  input.data = &data;
+  input.n_clusters = 10;
+  const dnmf::FitResult fit = dnmf::fit_model(spec, input, v, callback);
+  line.graph = std::get<double>(fit.extras.at("graph_seconds"));
   line.iterations = fit.iterations;
   // Time per fine-tuning iteration, excluding the first (it includes the setup).
   line.per_iteration =
       iterations > 1 ? std::chrono::duration<double>(last_fine - first_fine).count() / (iterations - 1) : 0;
   line.pretrain = std::chrono::duration<double>(first_fine - fit_start).count();
   if (!truth.empty()) {
-    dnmf::KMeansOptions km;
-    km.n_clusters = 10;
-    const auto labels = dnmf::kmeans(dn2 ? fit.H : dnmf::normalize_rows_l1(fit.H), km).labels;
+    const auto labels = dnmf::assign_labels(fit, v, 10).labels;
     line.nmi = dnmf::evaluate(truth, labels).nmi;
   }
   line.total = since(start);
