@@ -311,8 +311,21 @@ check "k sweep reports stability per k" python3 -c 'import json, sys; t = json.l
 expect_error "k range must grow" 2 "expected A:B with A < B" -- "$dnmf" cluster "$iris" -k 5:3
 expect_error "k range writes no labels" 2 "writes no labels" -- "$dnmf" cluster "$iris" -k 2:4 --out "$tmp/x.txt"
 
+# predict: the saved model assigns samples to the nearest cluster centre in its code space;
+# on the training rows it agrees with the fitted labels (not exactly: the fit clusters H,
+# predict the encoder's codes), and it refuses models without centres.
+"$dnmf" cluster "$iris" -k 3 --model danmf-crfr --save-model "$tmp/p.model" --out "$tmp/fit.labels" -q >/dev/null
+"$dnmf" predict "$tmp/p.model" "$iris" --out "$tmp/pred.labels" >/dev/null
+agree=$("$dnmf" eval "$tmp/fit.labels" "$tmp/pred.labels" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["acc"])')
+check "predict agrees with the fit on the training rows (ACC $agree)" awk -v v="$agree" 'BEGIN { exit !(v >= 0.95) }'
+awk '/^centroids/ { skip = 1 } /^end$/ { skip = 0 } !skip' "$tmp/p.model" >"$tmp/nocentres.model"
+expect_error "predict without centres" 2 "nocentres.model: holds no cluster centres" -- \
+  "$dnmf" predict "$tmp/nocentres.model" "$iris" --out "$tmp/x.labels"
+expect_error "--save-model with argmax" 2 "needs --assign kmeans" -- \
+  "$dnmf" cluster "$iris" -k 3 --model danmf --assign argmax --save-model "$tmp/q.model"
+
 # Help for each subcommand.
-for c in cluster factorize eval knn transform "graph stats" "graph cluster"; do
+for c in cluster factorize eval knn transform predict "graph stats" "graph cluster"; do
   # shellcheck disable=SC2086
   help=$("$dnmf" $c --help)
   check "help $c" grep -q "usage: dnmf $c" <<<"$help"

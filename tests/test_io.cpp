@@ -538,6 +538,9 @@ BOOST_AUTO_TEST_CASE(model_files_round_trip_the_scaling_bit_for_bit) {
     e.model = "danmf";
     e.scaling = train.normalize(how);
     e.W = {rng.uniform_matrix(4, 3, 1.0), rng.uniform_matrix(3, 2, 1.0)};
+    std::vector<int> labels(12);
+    for (int i = 0; i < 12; ++i) labels[static_cast<size_t>(i)] = i % 3;
+    e.fit_centroids(train, labels, 3, how == dnmf::Normalization::max);
     const auto path = (t.path / (std::string(dnmf::to_string(how)) + ".model")).string();
     dnmf::io::save_model(path, e);
     const dnmf::Encoder back = dnmf::io::load_model(path);
@@ -546,6 +549,10 @@ BOOST_AUTO_TEST_CASE(model_files_round_trip_the_scaling_bit_for_bit) {
       dnmf::DataMatrix a(x), b(x);
       const dnmf::Dense ha = e.transform(a), hb = back.transform(b);
       BOOST_TEST((ha.array() == hb.array()).all());
+      BOOST_TEST((back.centroids.array() == e.centroids.array()).all());
+      BOOST_TEST(back.l1_rows == e.l1_rows);
+      dnmf::DataMatrix c(x), d(x);
+      BOOST_TEST(e.predict(c) == back.predict(d));
     }
   }
 }

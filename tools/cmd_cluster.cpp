@@ -76,6 +76,9 @@ int run_cluster(const Command& cmd) {
   if (graph_path && !spec.sample_graph)
     throw UsageError("--graph: " + spec.name +
                      " has no sample-graph term (models with one: danmf, danmf-crfr, dn2mfgl)");
+  if (cmd.has("save-model") && values.contains("assign") && values.choice("assign") != "kmeans")
+    throw UsageError(
+        "--save-model needs --assign kmeans (predict assigns new samples to the cluster centres)");
   if (cmd.has("save-model") && !spec.encoder)
     throw UsageError("--save-model: " + spec.name + " has no encoder (models with one: danmf, danmf-crfr)");
   // Every output is checked before any input is read (docs/reliability.md).
@@ -134,7 +137,13 @@ int run_cluster(const Command& cmd) {
 
   if (out_labels)
     outputs.write(*out_labels, [&](std::ostream& o) { io::write_labels(o, assignment.labels); });
-  if (out_model) outputs.write(*out_model, [&](std::ostream& o) { io::save_model(o, *fit.encoder); });
+  if (out_model) {
+    // The centres predict() assigns new samples to: each cluster's mean code over the
+    // training data (scaled as for the fit).
+    Encoder encoder = *fit.encoder;
+    encoder.fit_centroids(X, assignment.labels, k, assignment.l1_rows);
+    outputs.write(*out_model, [&](std::ostream& o) { io::save_model(o, encoder); });
+  }
   write_fit_outputs(outputs, fit_outputs, fit);
   outputs.commit();
 

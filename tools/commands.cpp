@@ -8,6 +8,7 @@ const std::vector<CommandEntry>& commands() {
       {"cluster", make_cluster, run_cluster},
       {"factorize", make_factorize, run_factorize},
       {"transform", make_transform, run_transform},
+      {"predict", make_predict, run_predict},
       {"eval", make_eval, run_eval},
       {"knn", make_knn, run_knn},
       {"graph stats", make_graph_stats, run_graph_stats},

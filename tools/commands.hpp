@@ -27,6 +27,8 @@ std::unique_ptr<Command> make_factorize();
 int run_factorize(const Command& cmd);
 std::unique_ptr<Command> make_transform();
 int run_transform(const Command& cmd);
+std::unique_ptr<Command> make_predict();
+int run_predict(const Command& cmd);
 std::unique_ptr<Command> make_eval();
 int run_eval(const Command& cmd);
 std::unique_ptr<Command> make_knn();

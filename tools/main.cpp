@@ -137,7 +137,7 @@ int dispatch(std::vector<std::string> args) {
     throw UsageError("'dnmf graph' expects the subcommand 'stats' or 'cluster' (got '" + name.substr(6) +
                      "')");
   throw UsageError("unknown command '" + name +
-                   "' (commands: cluster, factorize, transform, eval, knn, graph, version)");
+                   "' (commands: cluster, factorize, transform, predict, eval, knn, graph, version)");
 }
 
 /// Standard output must have been written completely (a full disk or a closed pipe is an

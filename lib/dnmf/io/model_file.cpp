@@ -55,6 +55,17 @@ void save_model(std::ostream& out, const Encoder& model) {
         out << '\n';
       }
     }
+    if (model.centroids.rows() > 0) {
+      out << "centroids " << model.centroids.rows() << ' ' << model.centroids.cols() << ' '
+          << (model.l1_rows ? "l1" : "none") << '\n';
+      for (Index r = 0; r < model.centroids.rows(); ++r) {
+        for (Index c = 0; c < model.centroids.cols(); ++c) {
+          std::snprintf(buffer, sizeof buffer, c ? " %.17g" : "%.17g", model.centroids(r, c));
+          out << buffer;
+        }
+        out << '\n';
+      }
+    }
     out << "end\n";
   }
 }
@@ -183,6 +194,24 @@ Encoder load_model(const std::string& path) {
     p.fail("the feature ranges list " + std::to_string(m.scaling.shift.size()) + " features but W 1 has " +
            std::to_string(m.features()) + " rows");
   w = p.words("'end'");
+  if (!w.empty() && w[0] == "centroids") {
+    if (w.size() != 4 || (w[3] != "l1" && w[3] != "none")) p.fail("expected 'centroids K R l1|none'");
+    const Index k = p.integer(w[1], 1, 1 << 20, "number of centroids");
+    const Index r = p.integer(w[2], 1, 1 << 20, "centroid width");
+    if (r != m.rank())
+      p.fail("the centroids have " + std::to_string(r) + " columns, the encoder's rank is " +
+             std::to_string(m.rank()));
+    m.centroids.resize(k, r);
+    m.l1_rows = w[3] == "l1";
+    for (Index i = 0; i < k; ++i) {
+      const auto values = p.words("a row of the centroids");
+      if (static_cast<Index>(values.size()) != r)
+        p.fail("a centroid row needs " + std::to_string(r) + " values");
+      for (Index c = 0; c < r; ++c)
+        m.centroids(i, c) = p.number(values[static_cast<size_t>(c)], "centroid entry");
+    }
+    w = p.words("'end'");
+  }
   if (w.size() != 1 || w[0] != "end") p.fail("expected 'end'");
   return m;
 }
