@@ -312,6 +312,12 @@ def write_report(rows, args, manifest, elapsed):
             w(f"* {d}: best dnmf model {bm} NMI {bv:.3f}; best of spectral and Leiden on the same kNN graph: "
               f"{tm} {tv:.3f} → {verdict}.")
     w("")
+    # The reading of the numbers (hand-written, kept next to the harness).
+    findings = os.path.join(ROOT, "bench", "quality_findings.md")
+    if os.path.exists(findings):
+        with open(findings) as f:
+            lines.append(f.read().rstrip("\n"))
+            w("")
     with open(args.out, "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
