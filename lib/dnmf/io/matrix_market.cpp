@@ -209,8 +209,10 @@ Dense read_array(TextReader& in, const MmHeader& h) {
   std::string_view tokens[2];
   Index read = 0;
   const bool symmetric = h.symmetry == MmSymmetry::symmetric;
-  // Column-major order; symmetric files list the lower triangle (i >= j) only.
-  for (Index j = 0; j < h.cols; ++j) {
+  // Column-major order; symmetric files list the lower triangle (i >= j) only. An empty
+  // dimension holds no values: the other one is not walked (fuzzing found "0 720682000"
+  // spending seconds on empty columns).
+  for (Index j = 0; j < (h.rows > 0 ? h.cols : 0); ++j) {
     for (Index i = symmetric ? j : 0; i < h.rows; ++i) {
       if (!next_data_line(in, line))
         throw InputError(path, in.line_number(),
