@@ -44,34 +44,6 @@ void hals_sweep(Dense& F, const Dense& XG, const Dense& C) {
   }
 }
 
-NmfResult fit_nmf_hals(const DataMatrix& X, const NmfOptions& options, Dense W, Dense H,
-                       const Progress& progress) {
-  const auto start = std::chrono::steady_clock::now();
-  const double x_norm2 = X.squared_norm();
-  NmfResult result;
-  IterationDriver driver("nmf (hals)", {options.max_iterations, options.tolerance, options.stop_test},
-                         progress, result.objective);
-  Dense XW, XtH, gram;
-  for (int it = 1; it <= options.max_iterations; ++it) {
-    X.times(W, XW);
-    gram.noalias() = W.transpose() * W;
-    hals_sweep(H, XW, gram);
-    check_finite(H, "H", it, "nmf (hals)");
-    X.transpose_times(H, XtH);
-    gram.noalias() = H.transpose() * H;
-    hals_sweep(W, XtH, gram);
-    check_finite(W, "W", it, "nmf (hals)");
-    const double f = std::max(0.0, x_norm2 - 2.0 * (W.array() * XtH.array()).sum() +
-                                       ((W.transpose() * W).array() * gram.array()).sum());
-    if (!driver.record(it, f)) break;
-  }
-  result.status = driver.status();
-  result.iterations = driver.iterations();
-  result.W = std::move(W);
-  result.H = std::move(H);
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
-}
 }  // namespace
 
 NmfSolver parse_nmf_solver(const std::string& name) {
@@ -117,31 +89,40 @@ NmfResult fit_nmf(const DataMatrix& X, const NmfOptions& options, Dense W, Dense
       throw InvalidOption("the hals solver minimises the Frobenius loss only");
     return fit_nmf_beta(X, options, std::move(W), std::move(H), progress);
   }
-  if (options.solver == NmfSolver::hals)
-    return fit_nmf_hals(X, options, std::move(W), std::move(H), progress);
 
   const auto start = std::chrono::steady_clock::now();
   const double x_norm2 = X.squared_norm();
   NmfResult result;
   result.objective.reserve(static_cast<size_t>(options.max_iterations));
   Dense XW, XtH, gram(k, k), denominator;
-  IterationDriver driver("nmf", {options.max_iterations, options.tolerance, options.stop_test}, progress,
+  const bool hals = options.solver == NmfSolver::hals;
+  const char* stage = hals ? "nmf (hals)" : "nmf";
+  IterationDriver driver(stage, {options.max_iterations, options.tolerance, options.stop_test}, progress,
                          result.objective);
 
   for (int it = 1; it <= options.max_iterations; ++it) {
     // H ← H ⊙ (XW) ⊘ max(H(WᵀW), δ)     O(nnz·k + n·k²)
+    // (HALS: the column sweep of docs/models.md §2.2 with the same XW and WᵀW.)
     X.times(W, XW);
     gram.noalias() = W.transpose() * W;
-    denominator.noalias() = H * gram;
-    multiplicative_update(H, XW, denominator, options.epsilon, 1.0, options.floor);
-    check_finite(H, "H", it, "nmf");
+    if (hals) {
+      hals_sweep(H, XW, gram);
+    } else {
+      denominator.noalias() = H * gram;
+      multiplicative_update(H, XW, denominator, options.epsilon, 1.0, options.floor);
+    }
+    check_finite(H, "H", it, stage);
 
     // W ← W ⊙ (XᵀH) ⊘ max(W(HᵀH), δ)    O(nnz·k + d·k²)
     X.transpose_times(H, XtH);
     gram.noalias() = H.transpose() * H;
-    denominator.noalias() = W * gram;
-    multiplicative_update(W, XtH, denominator, options.epsilon, 1.0, options.floor);
-    check_finite(W, "W", it, "nmf");
+    if (hals) {
+      hals_sweep(W, XtH, gram);
+    } else {
+      denominator.noalias() = W * gram;
+      multiplicative_update(W, XtH, denominator, options.epsilon, 1.0, options.floor);
+    }
+    check_finite(W, "W", it, stage);
 
     // Objective with the new W and H; XᵀH and HᵀH are those of the new H. O(d·k²).
     const double f = std::max(0.0, x_norm2 - 2.0 * (W.array() * XtH.array()).sum() +
@@ -290,11 +271,9 @@ NmfResult fit_nmf_beta(const DataMatrix& X, const NmfOptions& options, Dense W, 
     // KL on the stored entries (an SDDMM); the denominators are rank one. O(nnz·k + (n+d)·k).
     Csr Z = *X.sparse();  // X's pattern; values rewritten to x / v
     auto& z = Z.mutable_values();
-    Dense Ht, Wt, ZW, ZtH;
+    Dense Ht = H.transpose(), Wt = W.transpose(), ZW, ZtH;
+    kl_on_pattern(*X.sparse(), Ht, Wt, eps, &z);  // Z at the start; later, the objective pass refreshes it
     for (int it = 1; it <= options.max_iterations; ++it) {
-      Ht = H.transpose();
-      Wt = W.transpose();
-      kl_on_pattern(*X.sparse(), Ht, Wt, eps, &z);
       csr_times_dense(Z, W, ZW);
       const Vector cw = column_sums(W);
       for (Index c = 0; c < k; ++c) H.col(c).array() *= ZW.col(c).array() / std::max(cw(c), eps);
@@ -305,9 +284,10 @@ NmfResult fit_nmf_beta(const DataMatrix& X, const NmfOptions& options, Dense W, 
       const Vector ch = column_sums(H);
       for (Index c = 0; c < k; ++c) W.col(c).array() *= ZtH.col(c).array() / std::max(ch(c), eps);
       check_finite(W, "W", it, stage);
-      // D_KL at the new (H, W): stored entries plus Σ_ij v_ij = (1ᵀH)(Wᵀ1).
+      // D_KL at the new (H, W): stored entries plus Σ_ij v_ij = (1ᵀH)(Wᵀ1). The same pass
+      // leaves Z = X ⊘ V at (H, W), which the next iteration's H step needs.
       Wt = W.transpose();
-      const double f = kl_on_pattern(*X.sparse(), Ht, Wt, eps, nullptr) + ch.dot(column_sums(W));
+      const double f = kl_on_pattern(*X.sparse(), Ht, Wt, eps, &z) + ch.dot(column_sums(W));
       if (!driver.record(it, std::max(f, 0.0))) break;
     }
   } else {
