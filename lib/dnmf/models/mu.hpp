@@ -3,7 +3,9 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
+#include "dnmf/core/csr.hpp"
 #include "dnmf/core/types.hpp"
 
 namespace dnmf {
@@ -36,6 +38,30 @@ bool multiplicative_update_block(const Eigen::Ref<const Dense>& old, const Eigen
 /// is NaN/Inf. O(size of old).
 bool multiplicative_update_into(const Dense& old, const Dense& numerator, const Dense& denominator,
                                 double epsilon, double exponent, double floor, Dense& out);
+
+/// The generalised Kullback–Leibler divergence over the stored entries of X only
+/// (docs/models.md §2.1): with v_ij = ⟨L_:i, R_:j⟩ for the columns of Lt (k×n) and Rt
+/// (k×d), floored at ε, returns Σ_{stored} [x log(x/v) − x] and, when z is given, sets
+/// z_p = x_p / v_p for every stored entry p (an SDDMM). The rest of D_KL(X ‖ V) is Σ_ij v_ij,
+/// a product of column and row sums. O(nnz·k).
+double kl_stored_entries(const Csr& X, const Dense& Lt, const Dense& Rt, double epsilon,
+                         std::vector<double>* z);
+
+/// The fused KL pass of the sparse rules (docs/models.md §2.1): one sweep over the stored
+/// entries of X (n×d) row by row, with the factors stored transposed (A k×n, B k×d, so
+/// that ⟨A_:i, B_:j⟩ are contiguous dot products): v_p = max(⟨A_:i, B_:j⟩, ε) and
+/// out_:i = Σ_{p in row i} (x_p / v_p) B_:j, i.e. out = ((X ⊘ V) Bᵀ)ᵀ (k×n) without
+/// storing X ⊘ V. Returns Σ_p [x log(x/v) − x] when `with_log`, else 0. Run on Xᵀ with
+/// (B, A) it gives ((X ⊘ V)ᵀ Aᵀ)ᵀ. O(nnz·k); the result does not depend on the threads.
+double kl_ratio_product(const Csr& X, const Dense& A, const Dense& B, double epsilon, bool with_log,
+                        Dense& out);
+
+/// d_β(x | v) of one entry, v > 0 (docs/models.md §2.1).
+double beta_entry_divergence(double x, double v, double beta);
+
+/// Σ_ij d_β(X_ij | V_ij) over two dense matrices of the same shape, V > 0; the sum does not
+/// depend on the thread count's scheduling. O(n·d).
+double dense_beta_divergence(const Dense& X, const Dense& V, double beta);
 
 /// Throws NumericalError("NaN/Inf in <factor> after iteration <it> (<stage>)") when
 /// the factor has a non-finite entry. O(size).

@@ -185,33 +185,6 @@ double beta_exponent(double beta) {
   return 1.0;
 }
 
-/// d_β(x | v) of one entry, v > 0.
-double entry_divergence(double x, double v, double beta) {
-  if (beta == 1.0) return (x > 0.0 ? x * std::log(x / v) - x : 0.0) + v;
-  if (beta == 0.0) return x / v - std::log(x / v) - 1.0;
-  return (std::pow(x, beta) + (beta - 1.0) * std::pow(v, beta) - beta * x * std::pow(v, beta - 1.0)) /
-         (beta * (beta - 1.0));
-}
-
-/// Over the stored entries of X only (v_ij = ⟨h_i, w_j⟩ from the columns of Ht (k×n)
-/// and Wt (k×d), floored at ε): Σ [x log(x/v) − x], and, when z is given, z_p = x_p / v_p.
-/// O(nnz·k).
-double kl_on_pattern(const Csr& X, const Dense& Ht, const Dense& Wt, double epsilon, std::vector<double>* z) {
-  const auto& rp = X.row_ptr();
-  const auto& ci = X.col_idx();
-  const auto& xv = X.values();
-  double sum = 0.0;
-#pragma omp parallel for schedule(dynamic, 256) reduction(+ : sum)
-  for (Index i = 0; i < X.rows(); ++i)
-    for (Csr::Offset p = rp[i]; p < rp[i + 1]; ++p) {
-      const double v = std::max(Ht.col(i).dot(Wt.col(ci[p])), epsilon);
-      const double x = xv[static_cast<size_t>(p)];
-      if (z) (*z)[static_cast<size_t>(p)] = x / v;
-      if (x > 0.0) sum += x * std::log(x / v) - x;
-    }
-  return sum;
-}
-
 /// Columns sums of a factor (1ᵀF), the rank-one denominators of the KL rules.
 Vector column_sums(const Dense& F) {
   return F.colwise().sum().transpose();
@@ -228,31 +201,26 @@ void require_positive_for(const DataMatrix& X, double beta) {
             " divergence (is, beta <= 0) is infinite at zero entries; every entry of X must be > 0");
 }
 
-/// X as a dense n×d matrix for the β ≠ 1 rules; refused for sparse X over the memory budget.
-Dense dense_for_beta(const DataMatrix& X, double beta) {
+}  // namespace
+
+Dense dense_for_beta(const DataMatrix& X, double beta, const std::string& model) {
   if (const Dense* d = X.dense()) return *d;
   const long double bytes =
       3.0L * static_cast<long double>(X.rows()) * static_cast<long double>(X.cols()) * 8.0L;
   if (bytes > static_cast<long double>(memory_budget()))
-    throw InvalidOption("nmf with β = " + std::to_string(beta) + " forms n×d dense matrices (" +
+    throw InvalidOption(model + " with β = " + format_option_value(beta) + " forms n×d dense matrices (" +
                         human_bytes(bytes) + " for this sparse X), over the memory budget of " +
                         human_bytes(static_cast<long double>(memory_budget())) +
                         "; --loss kl works on the stored entries only, or raise --max-memory");
   return X.to_dense();
 }
 
+namespace {
+
 /// V = max(HWᵀ, ε).
 void floored_product(const Dense& H, const Dense& W, double epsilon, Dense& V) {
   V.noalias() = H * W.transpose();
   V = V.cwiseMax(epsilon);
-}
-
-double dense_divergence(const Dense& X, const Dense& V, double beta) {
-  double sum = 0.0;
-#pragma omp parallel for schedule(static) reduction(+ : sum)
-  for (Index j = 0; j < X.cols(); ++j)
-    for (Index i = 0; i < X.rows(); ++i) sum += entry_divergence(X(i, j), V(i, j), beta);
-  return std::max(sum, 0.0);
 }
 
 NmfResult fit_nmf_beta(const DataMatrix& X, const NmfOptions& options, Dense W, Dense H,
@@ -261,38 +229,39 @@ NmfResult fit_nmf_beta(const DataMatrix& X, const NmfOptions& options, Dense W, 
   if (!std::isfinite(beta)) throw InvalidOption("beta must be finite");
   require_positive_for(X, beta);
   const auto start = std::chrono::steady_clock::now();
-  const Index k = options.rank;
   const double eps = options.epsilon;
   NmfResult result;
   const std::string stage = std::string("nmf (") + to_string(options.loss) + ")";
   IterationDriver driver(stage, {options.max_iterations, options.tolerance, options.stop_test}, progress,
                          result.objective);
   if (beta == 1.0 && X.is_sparse()) {
-    // KL on the stored entries (an SDDMM); the denominators are rank one. O(nnz·k + (n+d)·k).
-    Csr Z = *X.sparse();  // X's pattern; values rewritten to x / v
-    auto& z = Z.mutable_values();
-    Dense Ht = H.transpose(), Wt = W.transpose(), ZW, ZtH;
-    kl_on_pattern(*X.sparse(), Ht, Wt, eps, &z);  // Z at the start; later, the objective pass refreshes it
+    // KL on the stored entries; the denominators are rank one. Two fused passes per
+    // iteration (kl_ratio_product): over the rows of X for the objective at (H, W) and the
+    // next H step's numerator (X ⊘ V) W, over the rows of Xᵀ for the W step's (X ⊘ V)ᵀ H.
+    // The factors are kept transposed (k×n, k×d) so every dot product is contiguous.
+    // O(nnz·k + (n+d)·k) per iteration, no n×d intermediate.
+    const Csr& Xs = *X.sparse();
+    const Csr& Xt = *X.sparse_transpose();
+    Dense Ht = H.transpose(), Wt = W.transpose(), ZWt, ZtHt;
+    kl_ratio_product(Xs, Ht, Wt, eps, false, ZWt);
     for (int it = 1; it <= options.max_iterations; ++it) {
-      csr_times_dense(Z, W, ZW);
-      const Vector cw = column_sums(W);
-      for (Index c = 0; c < k; ++c) H.col(c).array() *= ZW.col(c).array() / std::max(cw(c), eps);
-      check_finite(H, "H", it, stage);
-      Ht = H.transpose();
-      kl_on_pattern(*X.sparse(), Ht, Wt, eps, &z);
-      csr_transpose_times_dense(Z, H, ZtH);
-      const Vector ch = column_sums(H);
-      for (Index c = 0; c < k; ++c) W.col(c).array() *= ZtH.col(c).array() / std::max(ch(c), eps);
-      check_finite(W, "W", it, stage);
-      // D_KL at the new (H, W): stored entries plus Σ_ij v_ij = (1ᵀH)(Wᵀ1). The same pass
-      // leaves Z = X ⊘ V at (H, W), which the next iteration's H step needs.
-      Wt = W.transpose();
-      const double f = kl_on_pattern(*X.sparse(), Ht, Wt, eps, &z) + ch.dot(column_sums(W));
+      const Vector cw = Wt.rowwise().sum().cwiseMax(eps);
+      Ht.array() *= ZWt.array().colwise() / cw.array();
+      check_finite(Ht, "H", it, stage);
+      kl_ratio_product(Xt, Wt, Ht, eps, false, ZtHt);
+      const Vector ch = Ht.rowwise().sum();
+      Wt.array() *= ZtHt.array().colwise() / ch.cwiseMax(eps).array();
+      check_finite(Wt, "W", it, stage);
+      // D_KL at the new (H, W): stored entries plus Σ_ij v_ij = (1ᵀH)(Wᵀ1); the same pass
+      // gives the next iteration's H numerator.
+      const double f = kl_ratio_product(Xs, Ht, Wt, eps, true, ZWt) + ch.dot(Wt.rowwise().sum());
       if (!driver.record(it, std::max(f, 0.0))) break;
     }
+    H = Ht.transpose();
+    W = Wt.transpose();
   } else {
     // Dense rules: H ← H ⊙ [((V^{β−2} ⊙ X) W) ⊘ (V^{β−1} W)]^γ, W likewise. O(n·d·k).
-    const Dense Xd = dense_for_beta(X, beta);
+    const Dense Xd = dense_for_beta(X, beta, "nmf");
     const double gamma = beta_exponent(beta);
     Dense V, N, D, num, den, next;
     for (int it = 1; it <= options.max_iterations; ++it) {
@@ -311,7 +280,7 @@ NmfResult fit_nmf_beta(const DataMatrix& X, const NmfOptions& options, Dense W, 
       multiplicative_update(W, num, den, eps, gamma, options.floor);
       check_finite(W, "W", it, stage);
       floored_product(H, W, eps, V);
-      if (!driver.record(it, dense_divergence(Xd, V, beta))) break;
+      if (!driver.record(it, dense_beta_divergence(Xd, V, beta))) break;
     }
   }
   result.status = driver.status();
@@ -329,13 +298,13 @@ double beta_divergence(const DataMatrix& X, const Dense& W, const Dense& H, doub
   const double eps = NmfOptions{}.epsilon;
   if (beta == 1.0 && X.is_sparse()) {
     const Dense Ht = H.transpose(), Wt = W.transpose();
-    return std::max(0.0,
-                    kl_on_pattern(*X.sparse(), Ht, Wt, eps, nullptr) + column_sums(H).dot(column_sums(W)));
+    return std::max(
+        0.0, kl_stored_entries(*X.sparse(), Ht, Wt, eps, nullptr) + column_sums(H).dot(column_sums(W)));
   }
-  const Dense Xd = dense_for_beta(X, beta);
+  const Dense Xd = dense_for_beta(X, beta, "nmf");
   Dense V;
   floored_product(H, W, eps, V);
-  return dense_divergence(Xd, V, beta);
+  return dense_beta_divergence(Xd, V, beta);
 }
 
 // ---------------------------------------------------------------- registry entry

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "dnmf/core/progress.hpp"
@@ -77,6 +78,10 @@ double nmf_objective(const DataMatrix& X, const Dense& W, const Dense& H);
 /// only the stored entries need HWᵀ (O(nnz·k)); other β form the n×d product. β ≤ 0
 /// needs every entry of X > 0 (InputError otherwise).
 double beta_divergence(const DataMatrix& X, const Dense& W, const Dense& H, double beta);
+
+/// X as a dense n×d matrix for the dense β-divergence rules (β ≠ 1); for sparse X refused
+/// with InvalidOption (naming `model`) when three n×d matrices exceed the memory budget.
+Dense dense_for_beta(const DataMatrix& X, double beta, const std::string& model);
 
 struct ModelSpec;
 /// The registry entry (models/registry.hpp): `rank` (the layer rule: k, at most min(n, d)).
