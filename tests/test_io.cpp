@@ -568,6 +568,16 @@ BOOST_AUTO_TEST_CASE(an_empty_array_dimension_is_not_walked) {
   BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 0.5);
 }
 
+BOOST_AUTO_TEST_CASE(a_non_square_symmetric_array_is_refused_before_its_size_arithmetic) {
+  // Found by fuzz_matrix_market under UBSan: the entry count rows·(rows+1)/2 of a symmetric
+  // array overflowed for 9020004149238 × 3 before the squareness check ran.
+  TempDir t;
+  const auto p =
+      t.file("sym.mtx", "%%MatrixMarket matrix array real symmetric\n9020004149238 3\n1\n2\n3\n");
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_matrix_market(p); }),
+                      "sym.mtx:2: a symmetric matrix must be square, got 9020004149238 x 3"));
+}
+
 BOOST_AUTO_TEST_CASE(long_lines_are_refused) {
   TempDir t;
   const auto p = t.file("long.txt", "1\n" + std::string((32u << 20) + 10, '7') + "\n");

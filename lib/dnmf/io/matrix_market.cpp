@@ -130,6 +130,12 @@ HeaderAndLine parse_header(TextReader& in) {
                          " as nonnegative integers, got " + quote_token(line));
   h.rows = values[0];
   h.cols = values[1];
+  // Before any size arithmetic: a symmetric array's entry count below is only bounded for
+  // square sizes (found by fuzz_matrix_market: '9020004149238 3' overflowed rows·(rows+1)).
+  if (h.symmetry == MmSymmetry::symmetric && h.rows != h.cols)
+    throw InputError(
+        path, size_line,
+        "a symmetric matrix must be square, got " + std::to_string(h.rows) + " x " + std::to_string(h.cols));
   const long double cells = static_cast<long double>(h.rows) * static_cast<long double>(h.cols);
   if (h.format == MmFormat::coordinate) {
     h.entries = values[2];
@@ -141,10 +147,6 @@ HeaderAndLine parse_header(TextReader& in) {
     if (cells > 9.0e18L) throw InputError(path, size_line, "declared size is too large to index");
     h.entries = h.symmetry == MmSymmetry::symmetric ? h.rows * (h.rows + 1) / 2 : h.rows * h.cols;
   }
-  if (h.symmetry == MmSymmetry::symmetric && h.rows != h.cols)
-    throw InputError(
-        path, size_line,
-        "a symmetric matrix must be square, got " + std::to_string(h.rows) + " x " + std::to_string(h.cols));
   if (h.cols > 2147483647LL)
     throw InputError(path, size_line, "more than 2^31 - 1 columns are not supported");
   return {h, size_line};
