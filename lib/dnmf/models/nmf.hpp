@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,10 @@ double nmf_objective(const DataMatrix& X, const Dense& W, const Dense& H);
 /// only the stored entries need HWᵀ (O(nnz·k)); other β form the n×d product. β ≤ 0
 /// needs every entry of X > 0 (InputError otherwise).
 double beta_divergence(const DataMatrix& X, const Dense& W, const Dense& H, double beta);
+
+/// For the KL rules: a sparse copy of dense X when at most 30 % of its entries are nonzero
+/// (the stored-entry passes of §2.1 then cost less than the dense n×d ones), else nothing.
+std::optional<DataMatrix> sparse_copy_for_kl(const DataMatrix& X);
 
 /// X as a dense n×d matrix for the dense β-divergence rules (β ≠ 1); for sparse X refused
 /// with InvalidOption (naming `model`) when three n×d matrices exceed the memory budget.
