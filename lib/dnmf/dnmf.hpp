@@ -32,6 +32,7 @@
 #include "dnmf/metrics/metrics.hpp"
 #include "dnmf/models/danmf.hpp"
 #include "dnmf/models/dasnmf.hpp"
+#include "dnmf/models/deep_beta.hpp"
 #include "dnmf/models/deep_chain.hpp"
 #include "dnmf/models/dn2mfgl.hpp"
 #include "dnmf/models/driver.hpp"

@@ -10,6 +10,7 @@
 #include "dnmf/core/error.hpp"
 #include "dnmf/models/danmf.hpp"
 #include "dnmf/models/dasnmf.hpp"
+#include "dnmf/models/deep_beta.hpp"
 #include "dnmf/models/dn2mfgl.hpp"
 #include "dnmf/models/driver.hpp"
 #include "dnmf/models/dsnmf.hpp"
@@ -29,6 +30,7 @@ const std::vector<ModelSpec>& model_registry() {
       danmf_spec(DanmfVariant::danmf),
       danmf_spec(DanmfVariant::crfr),
       dn2mfgl_spec(),
+      deep_beta_spec(),
       symnmf_spec(),
       asymnmf_spec(),
       dsnmf_spec(),
