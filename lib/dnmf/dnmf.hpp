@@ -40,6 +40,7 @@
 #include "dnmf/models/encoder.hpp"
 #include "dnmf/models/graph_nmf.hpp"
 #include "dnmf/models/init.hpp"
+#include "dnmf/models/minvol_deep_kl.hpp"
 #include "dnmf/models/nmf.hpp"
 #include "dnmf/models/options.hpp"
 #include "dnmf/models/registry.hpp"

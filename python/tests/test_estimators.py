@@ -15,6 +15,8 @@ EXPECTED = {
     "danmf": "DANMF",
     "danmf-crfr": "DANMFCRFR",
     "dn2mfgl": "Dn2MFGL",
+    "deep-beta": "DeepBeta",
+    "minvol-deep-kl": "MinvolDeepKl",
     "symnmf": "SymNMF",
     "asymnmf": "AsymNMF",
     "deep-symnmf": "DeepSymNMF",

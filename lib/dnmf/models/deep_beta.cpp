@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dnmf/core/error.hpp"
+#include "dnmf/models/beta_layer.hpp"
 #include "dnmf/models/driver.hpp"
 #include "dnmf/models/mu.hpp"
 #include "dnmf/models/nmf.hpp"
@@ -55,65 +56,6 @@ double wright_omega(double z) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// One layer's fit Y ≈ W H (Y n×c, W n×r, H r×c) and the quotients its updates need
-/// (docs/models.md §11.3): with V = max(WH, ε), KL uses R = Y ⊘ V; β = 3/2 uses
-/// R = Y ⊘ √V and S = √V. For a sparse Y (layer 1, KL) R exists only on Y's stored entries
-/// and is never stored: the fused passes of kl_ratio_product (models/mu.hpp) give the
-/// products with it directly, two passes over the entries per sweep.
-class LayerTerms {
- public:
-  /// Sparse KL layer: Y and its transpose.
-  LayerTerms(const Csr& y, const Csr& yt, double epsilon)
-      : sparse_(&y), sparse_t_(&yt), beta_(1.0), eps_(epsilon) {}
-  /// Dense layer.
-  LayerTerms(const Dense& y, double beta, double epsilon) : dense_(&y), beta_(beta), eps_(epsilon) {}
-
-  /// D_β(Y, WH). Leaves Wᵀ R at (W, H) for the H step (wt_times_ratio), and S.
-  double evaluate(const Dense& W, const Dense& H) {
-    if (sparse_) {
-      // Over the rows of Yᵀ: out_:j = Σ_i r_ij W_i: = (Wᵀ R)_:j.
-      const Dense Wt = W.transpose();
-      const double stored = kl_ratio_product(*sparse_t_, H, Wt, eps_, true, wt_ratio_);
-      return std::max(0.0, stored + W.colwise().sum().dot(H.rowwise().sum()));
-    }
-    Dense V = (W * H).cwiseMax(eps_);
-    const double f = dense_beta_divergence(*dense_, V, beta_);
-    if (beta_ == 1.0) {
-      ratio_ = dense_->cwiseQuotient(V);
-    } else {
-      sqrt_v_ = V.cwiseSqrt();
-      ratio_ = dense_->cwiseQuotient(sqrt_v_);
-    }
-    wt_ratio_.noalias() = W.transpose() * ratio_;
-    return f;
-  }
-
-  /// Wᵀ R (r×c) at the (W, H) of the last evaluate().
-  const Dense& wt_times_ratio() const { return wt_ratio_; }
-
-  /// R Hᵀ (n×r) at (W, H) into out (and S at (W, H) for β = 3/2), for the W step.
-  void ratio_times_ht(const Dense& W, const Dense& H, Dense& out) {
-    if (sparse_) {
-      // Over the rows of Y: out_:i = Σ_j r_ij H_:j = (R Hᵀ)_i:ᵀ.
-      Dense t;
-      kl_ratio_product(*sparse_, Dense(W.transpose()), H, eps_, false, t);
-      out = t.transpose();
-      return;
-    }
-    evaluate(W, H);
-    out.noalias() = ratio_ * H.transpose();
-  }
-
-  const Dense& sqrt_v() const { return sqrt_v_; }  ///< β = 3/2 only
-
- private:
-  const Csr* sparse_ = nullptr;
-  const Csr* sparse_t_ = nullptr;
-  const Dense* dense_ = nullptr;
-  double beta_, eps_;
-  Dense ratio_, sqrt_v_, wt_ratio_;
-};
 
 /// H ← the minimiser of the β-majoriser at H under H 1 = 1 (docs/models.md §11.3), given
 /// N = Wᵀ(V^{β−2} ⊙ Y) and Dn = Wᵀ V^{β−1}; KL (Dn constant along rows) in closed form,
@@ -173,7 +115,7 @@ void run_deep_sweeps(const DataMatrix& X, const DeepBetaOptions& o, DeepBetaResu
   const DataMatrix& Y = x_sparse ? *x_sparse : X;
   const bool sparse_kl = Y.is_sparse() && o.beta == 1.0;
   if (!sparse_kl) x_dense = dense_for_beta(X, o.beta, "deep-beta");
-  std::vector<LayerTerms> terms;
+  std::vector<BetaLayerTerms> terms;
   terms.reserve(L);
   for (size_t l = 0; l < L; ++l) {
     if (l == 0 && sparse_kl)

@@ -15,6 +15,7 @@
 #include "dnmf/models/driver.hpp"
 #include "dnmf/models/dsnmf.hpp"
 #include "dnmf/models/graph_nmf.hpp"
+#include "dnmf/models/minvol_deep_kl.hpp"
 #include "dnmf/models/nmf.hpp"
 
 namespace dnmf {
@@ -31,6 +32,7 @@ const std::vector<ModelSpec>& model_registry() {
       danmf_spec(DanmfVariant::crfr),
       dn2mfgl_spec(),
       deep_beta_spec(),
+      minvol_deep_kl_spec(),
       symnmf_spec(),
       asymnmf_spec(),
       dsnmf_spec(),
