@@ -572,8 +572,7 @@ BOOST_AUTO_TEST_CASE(a_non_square_symmetric_array_is_refused_before_its_size_ari
   // Found by fuzz_matrix_market under UBSan: the entry count rows·(rows+1)/2 of a symmetric
   // array overflowed for 9020004149238 × 3 before the squareness check ran.
   TempDir t;
-  const auto p =
-      t.file("sym.mtx", "%%MatrixMarket matrix array real symmetric\n9020004149238 3\n1\n2\n3\n");
+  const auto p = t.file("sym.mtx", "%%MatrixMarket matrix array real symmetric\n9020004149238 3\n1\n2\n3\n");
   BOOST_TEST(contains(input_error([&] { dnmf::io::read_matrix_market(p); }),
                       "sym.mtx:2: a symmetric matrix must be square, got 9020004149238 x 3"));
 }
