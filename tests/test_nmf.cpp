@@ -15,6 +15,7 @@
 using dnmf::Csr;
 using dnmf::DataMatrix;
 using dnmf::Dense;
+using dnmf::Index;
 
 namespace {
 
@@ -386,4 +387,26 @@ BOOST_AUTO_TEST_CASE(hals_is_monotone_and_gets_further_than_mu_in_as_many_iterat
   bad.loss = dnmf::NmfLoss::kl;
   BOOST_CHECK_THROW(dnmf::fit_nmf(DataMatrix(sparse_data(10, 6, 0.5, 1)), bad), dnmf::InvalidOption);
   BOOST_CHECK_THROW(dnmf::parse_nmf_solver("anls"), dnmf::InvalidOption);
+}
+
+BOOST_AUTO_TEST_CASE(the_floor_holds_on_every_kl_path) {
+  // A feature never observed (column 2 empty) drives its row of W to 0 under the KL rules;
+  // `floor` must keep every entry at or above it on the sparse, the sparse-copy and the
+  // dense paths alike (deep models pre-train with floor = eps and divide by these entries).
+  dnmf::Rng rng(5);
+  Dense x = Dense::Zero(40, 12);
+  for (Index i = 0; i < 40; ++i)
+    for (Index j = 0; j < 12; ++j)
+      if (j != 2 && rng.uniform() < 0.7) x(i, j) = 1.0 + std::floor(3.0 * rng.uniform());
+  dnmf::NmfOptions o;
+  o.rank = 3;
+  o.loss = dnmf::NmfLoss::kl;
+  o.max_iterations = 200;
+  o.floor = 1e-6;
+  for (const bool sparse : {true, false}) {
+    const DataMatrix X = sparse ? DataMatrix(Csr::from_dense(x)) : DataMatrix(x);
+    const auto r = dnmf::fit_nmf(X, o);
+    BOOST_TEST(r.W.minCoeff() >= o.floor);
+    BOOST_TEST(r.H.minCoeff() >= o.floor);
+  }
 }

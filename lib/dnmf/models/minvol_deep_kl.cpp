@@ -121,7 +121,9 @@ struct Sweep {
   void update_w(size_t l) {
     Dense& W = fit.W[l];
     const Dense& H = fit.H[l];
-    const Dense Wt = W;  // W̃
+    // W̃, floored: every entry > 0 keeps c = W̃|A| > 0 (|A| has a positive diagonal), so
+    // T > 0 below. A start from elsewhere may hold exact zeros (features never observed).
+    const Dense Wt = W.cwiseMax(o.epsilon);
     Dense Q;
     terms[l].ratio_times_ht(Wt, H, Q);  // Q = (Y ⊘ W̃H) Hᵀ
     const Index r = W.cols();

@@ -262,10 +262,12 @@ NmfResult fit_nmf_beta(const DataMatrix& X, const NmfOptions& options, Dense W, 
     for (int it = 1; it <= options.max_iterations; ++it) {
       const Vector cw = Wt.rowwise().sum().cwiseMax(eps);
       Ht.array() *= ZWt.array().colwise() / cw.array();
+      if (options.floor > 0.0) Ht = Ht.cwiseMax(options.floor);
       check_finite(Ht, "H", it, stage);
       kl_ratio_product(Xt, Wt, Ht, eps, false, ZtHt);
       const Vector ch = Ht.rowwise().sum();
       Wt.array() *= ZtHt.array().colwise() / ch.cwiseMax(eps).array();
+      if (options.floor > 0.0) Wt = Wt.cwiseMax(options.floor);
       check_finite(Wt, "W", it, stage);
       // D_KL at the new (H, W): stored entries plus Σ_ij v_ij = (1ᵀH)(Wᵀ1); the same pass
       // gives the next iteration's H numerator.
