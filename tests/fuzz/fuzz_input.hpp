@@ -11,12 +11,22 @@
 #include <string>
 #include <vector>
 
+#include "dnmf/core/memory.hpp"
+
 namespace fuzz {
+
+/// The readers may allocate what a header declares up to the memory budget (--max-memory,
+/// by default 3/4 of the machine's memory). The harnesses run under libFuzzer's
+/// -rss_limit_mb=2048, so they set a budget of 1 GiB: a declaration beyond it must be
+/// refused with InputError, not attempted (found by fuzz_matrix_market: a 60-byte file
+/// declaring 1.3 billion rows asked for 10.5 GB of row offsets within the default budget).
+inline const bool budget_set = (dnmf::set_memory_budget(std::uint64_t{1} << 30), true);
 
 class MemoryFile {
  public:
   /// mode 0: the bytes as they are; 1: gzip-compressed; 2: gzip-compressed, then cut in half.
   MemoryFile(const std::uint8_t* data, size_t size, int mode) {
+    (void)budget_set;  // odr-used here, so the budget is set before the first read
     fd_ = ::memfd_create("dnmf-fuzz", MFD_CLOEXEC);
     std::vector<std::uint8_t> bytes(data, data + size);
     if (mode != 0) {
