@@ -262,6 +262,12 @@ BOOST_AUTO_TEST_CASE(sizes_that_would_exhaust_memory_are_refused_before_allocati
   limits.max_bytes = 1000;
   BOOST_TEST(
       contains(input_error([&] { dnmf::io::read_matrix_market_any(small, limits); }), "memory budget"));
+  // Empty rows cost offsets too (fuzz_matrix_market: 79 million rows, no entries, 80 bytes
+  // of file took 18 s): 16 bytes per row and column count against the budget.
+  const auto empty_rows = t.file("empty_rows.mtx", kCoord + "79418799 1 0\n");
+  limits.max_bytes = std::uint64_t{1} << 30;
+  BOOST_TEST(contains(input_error([&] { dnmf::io::read_matrix_market_any(empty_rows, limits); }),
+                      "empty_rows.mtx:2: declared size 79418799 x 1 with 0 entries needs"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
