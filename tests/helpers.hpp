@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "dnmf/core/rng.hpp"
 #include "dnmf/core/types.hpp"
@@ -27,6 +28,32 @@ inline dnmf::Dense test_data(dnmf::Index n, dnmf::Index d, double density, std::
     for (dnmf::Index j = 0; j < d; ++j)
       if (rng.uniform() < density) x(i, j) = rng.uniform();
   return x;
+}
+
+/// Counts of a planted three-group structure, n×d (rows are samples): entry (i, j) is
+/// stored with probability own_rate when j ≡ i (mod 3), else other_rate, with a value in
+/// {1, 2, 3, 4}.
+inline dnmf::Dense planted_counts(dnmf::Index n, dnmf::Index d, std::uint64_t seed, double own_rate = 0.8,
+                                  double other_rate = 0.35) {
+  dnmf::Rng rng(seed);
+  dnmf::Dense x = dnmf::Dense::Zero(n, d);
+  for (dnmf::Index i = 0; i < n; ++i)
+    for (dnmf::Index j = 0; j < d; ++j)
+      if (rng.uniform() < ((j % 3) == (i % 3) ? own_rate : other_rate))
+        x(i, j) = 1.0 + std::floor(4.0 * rng.uniform());
+  return x;
+}
+
+/// Rand index between the argmax of each row of R and the planted groups i mod 3.
+inline double planted_rand_index(const dnmf::Dense& R) {
+  const dnmf::Index n = R.rows();
+  std::vector<dnmf::Index> label(static_cast<size_t>(n));
+  for (dnmf::Index i = 0; i < n; ++i) R.row(i).maxCoeff(&label[static_cast<size_t>(i)]);
+  double agree = 0.0;
+  for (dnmf::Index i = 0; i < n; ++i)
+    for (dnmf::Index j = i + 1; j < n; ++j)
+      agree += ((i % 3) == (j % 3)) == (label[static_cast<size_t>(i)] == label[static_cast<size_t>(j)]);
+  return agree / (static_cast<double>(n) * static_cast<double>(n - 1) / 2.0);
 }
 
 /// Value of a term at (P, H) for data X through a fresh state (no Gram).

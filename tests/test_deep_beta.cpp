@@ -39,17 +39,9 @@ dnmf::DeepBetaOptions options(std::vector<int> layers, double beta, int iteratio
   return o;
 }
 
-/// Counts (about half stored, so that dense input stays on the dense path) of a planted
-/// three-group structure: n×d, rows are samples.
+/// Planted counts, about half stored so that dense input stays on the dense path.
 Dense count_data(Index n, Index d, std::uint64_t seed, double own_rate = 0.8, double other_rate = 0.35) {
-  dnmf::Rng rng(seed);
-  Dense x = Dense::Zero(n, d);
-  for (Index i = 0; i < n; ++i)
-    for (Index j = 0; j < d; ++j) {
-      const bool own = (j % 3) == (i % 3);
-      if (rng.uniform() < (own ? own_rate : other_rate)) x(i, j) = 1.0 + std::floor(4.0 * rng.uniform());
-    }
-  return x;
+  return test::planted_counts(n, d, seed, own_rate, other_rate);
 }
 
 /// A random start with rows of every H_l summing to one.
@@ -179,13 +171,7 @@ BOOST_AUTO_TEST_CASE(full_fit_is_deterministic_and_refuses_bad_options) {
   BOOST_TEST(a.pretrain_iterations.size() == 2u);
   BOOST_TEST(increases(a.objective) == 0);
   // The representation separates the three planted groups.
-  Index agree = 0;
-  std::vector<Index> label(60);
-  for (Index i = 0; i < 60; ++i) a.W.back().row(i).maxCoeff(&label[static_cast<size_t>(i)]);
-  for (Index i = 0; i < 60; ++i)
-    for (Index j = i + 1; j < 60; ++j)
-      agree += ((i % 3) == (j % 3)) == (label[static_cast<size_t>(i)] == label[static_cast<size_t>(j)]);
-  BOOST_TEST(static_cast<double>(agree) / (60.0 * 59.0 / 2.0) > 0.9);
+  BOOST_TEST(test::planted_rand_index(a.W.back()) > 0.9);
 
   auto bad = o;
   bad.beta = 2.0;

@@ -28,15 +28,8 @@ using test::rel_err;
 
 namespace {
 
-/// Counts of a planted three-group structure, n×d (rows are samples).
 Dense counts(Index n, Index d, std::uint64_t seed, double own_rate = 0.8, double other_rate = 0.35) {
-  dnmf::Rng rng(seed);
-  Dense x = Dense::Zero(n, d);
-  for (Index i = 0; i < n; ++i)
-    for (Index j = 0; j < d; ++j)
-      if (rng.uniform() < ((j % 3) == (i % 3) ? own_rate : other_rate))
-        x(i, j) = 1.0 + std::floor(4.0 * rng.uniform());
-  return x;
+  return test::planted_counts(n, d, seed, own_rate, other_rate);
 }
 
 /// A random start on the feature side: W[l] d×r_l with columns summing to one.
@@ -132,13 +125,7 @@ BOOST_AUTO_TEST_CASE(full_fit_clusters_planted_groups_and_is_deterministic) {
   BOOST_TEST(R.rows() == 60);
   BOOST_TEST(R.cols() == 3);
   columns_sum_to_one(a.W);
-  std::vector<Index> label(60);
-  for (Index i = 0; i < 60; ++i) R.row(i).maxCoeff(&label[static_cast<size_t>(i)]);
-  Index agree = 0;
-  for (Index i = 0; i < 60; ++i)
-    for (Index j = i + 1; j < 60; ++j)
-      agree += ((i % 3) == (j % 3)) == (label[static_cast<size_t>(i)] == label[static_cast<size_t>(j)]);
-  BOOST_TEST(static_cast<double>(agree) / (60.0 * 59.0 / 2.0) > 0.9);
+  BOOST_TEST(test::planted_rand_index(R) > 0.9);
 
   auto bad = o;
   bad.alpha_tilde = 0.0;

@@ -320,6 +320,13 @@ std::vector<double> deep_beta_layer_errors(const DataMatrix& X, const std::vecto
 
 // ---------------------------------------------------------------- registry entry
 
+std::vector<std::int64_t> divergence_default_layers(Index n, Index d, int k) {
+  const std::int64_t r = std::max(k, 1), cap = std::max<std::int64_t>(1, std::min<std::int64_t>(n, d));
+  std::vector<std::int64_t> layers{4 * r, 2 * r, r};
+  for (auto& w : layers) w = std::min(w, cap);
+  return layers;
+}
+
 namespace {
 
 FitResult fit_deep_beta_model(const FitInput& input, const OptionValues& v, const Progress& progress) {
@@ -384,12 +391,7 @@ ModelSpec deep_beta_spec() {
   s.options.push_back(option_assign("kmeans"));
   s.options.push_back(option_kmeans_normalize("l1"));
   s.options.push_back(option_kmeans_init());
-  s.default_layers = [](Index n, Index dim, int k) {
-    const std::int64_t r = std::max(k, 1), cap = std::max<std::int64_t>(1, std::min<std::int64_t>(n, dim));
-    std::vector<std::int64_t> layers{4 * r, 2 * r, r};
-    for (auto& w : layers) w = std::min(w, cap);
-    return layers;
-  };
+  s.default_layers = divergence_default_layers;
   s.check = [](const FitInput& in, const OptionValues& v) {
     std::vector<std::string> warnings;
     const double beta = v.real("beta");

@@ -63,6 +63,10 @@ std::vector<double> deep_beta_layer_errors(const DataMatrix& X, const std::vecto
 /// about machine precision; ω(−∞) = 0.
 double wright_omega(double z);
 
+/// The default layers of the divergence models (deep-beta, minvol-deep-kl): 4k, 2k, k,
+/// each at most min(n, d).
+std::vector<std::int64_t> divergence_default_layers(Index n, Index d, int k);
+
 struct ModelSpec;
 /// The registry entry `deep-beta` (models/registry.hpp).
 ModelSpec deep_beta_spec();

@@ -388,12 +388,7 @@ ModelSpec minvol_deep_kl_spec() {
   s.options.push_back(option_assign("kmeans"));
   s.options.push_back(option_kmeans_normalize("l1"));
   s.options.push_back(option_kmeans_init());
-  s.default_layers = [](Index n, Index dim, int k) {
-    const std::int64_t r = std::max(k, 1), cap = std::max<std::int64_t>(1, std::min<std::int64_t>(n, dim));
-    std::vector<std::int64_t> layers{4 * r, 2 * r, r};
-    for (auto& w : layers) w = std::min(w, cap);
-    return layers;
-  };
+  s.default_layers = divergence_default_layers;
   s.fit = fit_minvol_model;
   return s;
 }
